@@ -1,0 +1,25 @@
+/**
+ * Jest runs TypeScript through @swc/jest (ts-jest does not support TypeScript 7, and swc is the fastest
+ * transformer). @middy/* ships ESM only, so it is mapped to its entry file and transformed too.
+ * Type-checking is a separate step: `npm run typecheck`.
+ */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/common', '<rootDir>/functions', '<rootDir>/infra-local'],
+  testMatch: ['**/tests/**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testTimeout: 30000,
+};
