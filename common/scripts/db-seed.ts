@@ -1,14 +1,17 @@
 // Re-seeds the lite stores: rebuilds the embedded SQL database from the seed SQL and creates any missing
 // DynamoDB tables. Audit items already written are kept: the audit trail is never wiped by a seed.
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
 import { dynamoReachable } from '../../infra-local/lite/stores.ts';
 import { seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
-import { isAbsolute, join } from 'node:path';
 
+const { values } = parseArgs({ options: { 'env-vars': { type: 'string' } } });
+const envVarsFile = values['env-vars'] ? resolve(values['env-vars']) : undefined;
 const root = repoRoot();
-const env = liteEnvironment(root, findFunction(root, 'price-fetcher'));
+const env = liteEnvironment(root, findFunction(root, 'price-fetcher'), envVarsFile);
 const sqlitePath = isAbsolute(env.SQLITE_PATH!) ? env.SQLITE_PATH! : join(root, env.SQLITE_PATH!);
 const { products } = seedSqlite(root, sqlitePath);
 process.stdout.write(

@@ -3,7 +3,7 @@
 // Running it twice is safe: a store that already answers is reused, and seeding is idempotent.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot, stateDir } from '../../infra-local/lite/paths.ts';
@@ -11,8 +11,13 @@ import { dynamoReachable, ensureLiteStores } from '../../infra-local/lite/stores
 import { DYNALITE_PID_FILE, readPid } from '../../infra-local/lite/pid-file.ts';
 
 const { values } = parseArgs({
-  options: { docker: { type: 'boolean', default: false }, lite: { type: 'boolean', default: false } },
+  options: {
+    docker: { type: 'boolean', default: false },
+    lite: { type: 'boolean', default: false },
+    'env-vars': { type: 'string' },
+  },
 });
+const envVarsFile = values['env-vars'] ? resolve(values['env-vars']) : undefined;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 if (values.docker) {
@@ -23,7 +28,7 @@ if (values.docker) {
 }
 
 const root = repoRoot();
-const env = liteEnvironment(root, findFunction(root, 'price-fetcher'));
+const env = liteEnvironment(root, findFunction(root, 'price-fetcher'), envVarsFile);
 const endpoint = env.DYNAMODB_ENDPOINT!;
 const state = stateDir(root);
 mkdirSync(state, { recursive: true });

@@ -79,7 +79,7 @@ export const loadEnv = <S extends z.ZodType>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const missing = issue.code === 'invalid_type' && env[name] === undefined;
+    const missing = issue.code === 'invalid_type' && (env[name] === undefined || env[name] === '');
     return `${name}: ${missing ? 'is required' : issue.message}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
