@@ -93,12 +93,13 @@ describe('OracleSqlClient and OraclePriceRepository against a fake oracledb pool
     expect(pool.executed[0]!.sql).toBe(SELECT_PRICE_SQL);
     expect(pool.executed[0]!.sql).not.toContain('PROD-101');
     expect(pool.executed[0]!.binds).toEqual({ id: 'PROD-101' });
+    const { default: driver } = await import('oracledb');
     const handler = pool.executed[0]!.options.fetchTypeHandler!;
-    expect(
-      handler({ dbType: (await import('oracledb')).default.DB_TYPE_NUMBER } as oracledb.Metadata<unknown>),
-    ).toEqual({
-      type: (await import('oracledb')).default.STRING,
-    });
+    const numberColumn = {
+      name: 'PRICE',
+      dbType: driver.DB_TYPE_NUMBER,
+    } as unknown as oracledb.Metadata<unknown>;
+    expect(handler(numberColumn)).toEqual({ type: driver.STRING });
   });
 
   it('returns undefined when no row matches, and releases the connection', async () => {
