@@ -1,4 +1,3 @@
-import { PRODUCT_PRICES_TABLE } from '../../../common/constants/tables.ts';
 import type { Price } from '../../../common/models/price.ts';
 import { PriceRowSchema, priceFromRow } from '../../../common/models/price.ts';
 import type { SqlLease, SqlRow } from '../../../common/utils/sql/sql-client.ts';
@@ -8,7 +7,8 @@ import type { PriceRepository } from './service.ts';
  * The only SQL price-fetcher runs. Constant text, one bind variable; the same text runs on Oracle and on
  * the embedded engine. Numbers arrive as strings from Oracle, as numbers from node:sqlite.
  */
-export const SELECT_PRICE_SQL = `SELECT product_id, price, currency FROM ${PRODUCT_PRICES_TABLE} WHERE product_id = :id`;
+export const SELECT_PRICE_SQL =
+  'SELECT product_id, price, currency FROM product_prices WHERE product_id = :id';
 
 /** Oracle upper-cases unquoted column names; node:sqlite keeps them as written. */
 const lowerCaseKeys = (row: SqlRow): SqlRow =>
