@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditAction, AuditKeys, AuditStatus, SECONDS_PER_DAY } from '../constants/audit.ts';
 
 export const AuditStatusSchema = z.enum([

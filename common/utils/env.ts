@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAGES } from '../constants/stages.ts';
 
 /** SAM passes unset variables as empty strings; treat them as absent so defaults and "required" apply. */
