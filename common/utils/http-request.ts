@@ -19,15 +19,24 @@ const unknownNames = (what: string, names: string[]): string => {
  * Zod's own message for unknown object keys quotes them, so it is replaced by one that names only
  * printable names. `root` names the field of an issue about the whole input.
  */
-export const detailsFromZod = (error: z.ZodError, input: unknown, root = 'request'): ErrorDetail[] =>
-  error.issues.map((issue) => {
+export const detailsFromZod = (error: z.ZodError, input: unknown, root = 'request'): ErrorDetail[] => {
+  const top = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+  const details = error.issues.map((issue): ErrorDetail => {
     const field = issue.path.map(String).join('.') || root;
     if (issue.code === 'unrecognized_keys') return { field, issue: unknownNames('field', issue.keys) };
-    const top = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
     const missing =
       issue.code === 'invalid_type' && issue.path.length > 0 && top[String(issue.path[0])] === undefined;
     return { field, issue: missing ? 'is required' : issue.message };
   });
+  // Two checks of one field can fail with the same wording (a pattern and a refinement): say it once.
+  const seen = new Set<string>();
+  return details.filter(({ field, issue }) => {
+    const id = JSON.stringify([field, issue]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+};
 
 /** A header's value, whatever its case (API Gateway keeps the caller's casing). */
 export const headerValue = (event: HttpEvent, name: string): string | undefined => {
