@@ -99,13 +99,19 @@ const ConfigItemShape = z.object({
 export const ConfigItemSchema = ConfigItemShape.superRefine(refineValueForKey);
 export type ConfigItem = z.infer<typeof ConfigItemSchema>;
 
-/** The stored item: the API item plus its table keys and the request that wrote it. Never updated. */
+/**
+ * The stored item: the API item plus its table keys and the request that wrote it. Never updated. The
+ * value is only required to be JSON here: a key's history keeps values that an earlier schema allowed.
+ */
 export const ConfigRecordSchema = ConfigItemShape.extend({
   pk: z.string().startsWith(ConfigTableKeys.partitionPrefix),
   sk: z.string().startsWith(ConfigTableKeys.versionPrefix),
   requestId: z.string().min(1),
-}).superRefine(refineValueForKey);
+});
 export type ConfigRecord = z.infer<typeof ConfigRecordSchema>;
+
+/** A stored item whose value fits its key's current registry schema: the only kind served as "latest". */
+export const CurrentConfigRecordSchema = ConfigRecordSchema.superRefine(refineValueForKey);
 
 /** `CONFIG#<key>`: the partition holding every version of one key. */
 export const configPartitionKey = (key: string): string => `${ConfigTableKeys.partitionPrefix}${key}`;

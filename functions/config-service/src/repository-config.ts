@@ -4,6 +4,7 @@ import { ConfigTableKeys } from '../../../common/constants/config.ts';
 import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
 import {
   ConfigRecordSchema,
+  CurrentConfigRecordSchema,
   configPartitionKey,
   configVersionSortKey,
   fromConfigRecord,
@@ -12,7 +13,7 @@ import {
 import { ConfigUnavailableError } from '../../../common/utils/errors.ts';
 import type { ConfigHistoryPage, ConfigRepository } from './service.ts';
 
-/** A stored version failed validation (written by hand, or by an older schema): never served. */
+/** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */
 export class CorruptConfigItemError extends Error {
   constructor(cause: unknown) {
     super('A config table item failed validation', { cause });
@@ -40,7 +41,7 @@ export class DynamoConfigRepository implements ConfigRepository {
   }
 
   async latest(key: ConfigKey): Promise<ConfigItem | undefined> {
-    const { items } = await this.query(key, { limit: 1 });
+    const { items } = await this.query(key, { limit: 1, current: true });
     return items[0];
   }
 
@@ -49,7 +50,7 @@ export class DynamoConfigRepository implements ConfigRepository {
     page: { limit: number; before?: number | undefined },
   ): Promise<ConfigHistoryPage> {
     // One more than asked tells whether an older version exists, so the last page has no cursor.
-    const { items } = await this.query(key, { limit: page.limit + 1, before: page.before });
+    const { items } = await this.query(key, { limit: page.limit + 1, before: page.before, current: false });
     return { items: items.slice(0, page.limit), hasMore: items.length > page.limit };
   }
 
@@ -87,7 +88,7 @@ export class DynamoConfigRepository implements ConfigRepository {
 
   private async query(
     key: ConfigKey,
-    options: { limit: number; before?: number | undefined },
+    options: { limit: number; before?: number | undefined; current: boolean },
   ): Promise<{ items: ConfigItem[] }> {
     const { before } = options;
     if (before !== undefined && before <= 1) return { items: [] };
@@ -114,8 +115,10 @@ export class DynamoConfigRepository implements ConfigRepository {
     } catch (error) {
       throw new ConfigUnavailableError(error);
     }
+    // The latest value must fit today's registry schema; history only has to be well-formed (see model).
+    const schema = options.current ? CurrentConfigRecordSchema : ConfigRecordSchema;
     const items = (output.Items ?? []).map((raw) => {
-      const parsed = ConfigRecordSchema.safeParse(raw);
+      const parsed = schema.safeParse(raw);
       if (!parsed.success || parsed.data.key !== key) throw new CorruptConfigItemError(parsed.error);
       return fromConfigRecord(parsed.data);
     });

@@ -693,7 +693,7 @@ describe('in-container cache', () => {
 });
 
 describe('failure paths', () => {
-  it('when a stored version does not fit the registry, returns 500 INTERNAL_ERROR with a generic message and audits ERROR', async () => {
+  it('when the latest stored value does not fit the registry, returns 500 INTERNAL_ERROR for it, and history still lists it', async () => {
     await stores.documentClient().send(
       new PutCommand({
         TableName: TEST_CONFIG_TABLE,
@@ -720,6 +720,10 @@ describe('failure paths', () => {
       errorCode: 'INTERNAL_ERROR',
       configKey: 'maintenanceMode',
     });
+    // History is the record of what was stored, so it still lists the version as written.
+    const history = await call(historyEvent('maintenanceMode'));
+    expect(history.response.statusCode).toBe(200);
+    expect((history.body.items as { value: unknown }[]).map((item) => item.value)).toEqual(['yes', false]);
   });
 
   it('when the config table is unavailable, returns 503 CONFIG_UNAVAILABLE without internals and audits ERROR', async () => {

@@ -4,7 +4,7 @@ import { SEED_ACTOR_ID } from '../../../common/constants/config.ts';
 import type { ConfigRecord } from '../../../common/models/config.ts';
 import {
   CONFIG_KEYS,
-  ConfigRecordSchema,
+  CurrentConfigRecordSchema,
   ConfigRegistry,
   configPartitionKey,
   configVersionSortKey,
@@ -56,7 +56,7 @@ describe('seedDynamo with a config table', () => {
     for (const key of CONFIG_KEYS) {
       const versions = await versionsOf(key);
       expect(versions).toHaveLength(1);
-      expect(ConfigRecordSchema.parse(versions[0])).toMatchObject({
+      expect(CurrentConfigRecordSchema.parse(versions[0])).toMatchObject({
         key,
         version: 1,
         sk: 'V#0000000001',
