@@ -20,7 +20,10 @@ const { values, positionals } = parseArgs({
 const name = positionals[0] ?? 'price-fetcher';
 const root = repoRoot();
 const fn = findFunction(root, name);
-const stores = await BenchStores.start(root, { audit: 'pricing-audit-local' });
+const stores = await BenchStores.start(root, {
+  audit: 'pricing-audit-local',
+  config: 'pricing-config-local',
+});
 
 interface ProfileNode {
   id: number;

@@ -38,13 +38,19 @@ const print = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${round(value, 2)} ms`;
 
 /** The event each function is benchmarked with: its main success case. */
-const BENCH_EVENTS: Record<string, string> = { 'price-fetcher': 'price-event.json' };
+const BENCH_EVENTS: Record<string, string> = {
+  'price-fetcher': 'price-event.json',
+  'config-service': 'config-get-event.json',
+};
 const functionNames = Object.keys(BENCH_EVENTS);
 
 print(`Building (npm run build) ...`);
 await buildFunctions(root);
 mkdirSync(join(root, 'bench', '.tmp'), { recursive: true });
-const stores = await BenchStores.start(root, { audit: 'pricing-audit-local' });
+const stores = await BenchStores.start(root, {
+  audit: 'pricing-audit-local',
+  config: 'pricing-config-local',
+});
 
 const envFor = (name: string): Record<string, string> => {
   const fn = findFunction(root, name);

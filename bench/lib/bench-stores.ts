@@ -30,7 +30,7 @@ export class BenchStores {
     this.child = child;
   }
 
-  static async start(root: string, tables: { audit: string }): Promise<BenchStores> {
+  static async start(root: string, tables: { audit: string; config?: string }): Promise<BenchStores> {
     const port = await freePort();
     const child = spawn(
       process.execPath,

@@ -1,5 +1,6 @@
 // Re-seeds the lite stores: rebuilds the embedded SQL database from the seed SQL and creates any missing
-// DynamoDB tables. Audit items already written are kept: the audit trail is never wiped by a seed.
+// DynamoDB tables, and writes version 1 of every config registry key that has no version yet. Audit items
+// and config versions already written are kept: a seed never wipes the audit trail or config history.
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
@@ -20,7 +21,9 @@ process.stdout.write(
 
 const endpoint = env.DYNAMODB_ENDPOINT!;
 if (await dynamoReachable(endpoint)) {
-  for (const [table, outcome] of Object.entries(await seedDynamo(endpoint, { audit: env.AUDIT_TABLE! }))) {
+  for (const [table, outcome] of Object.entries(
+    await seedDynamo(endpoint, { audit: env.AUDIT_TABLE!, config: env.CONFIG_TABLE! }),
+  )) {
     process.stdout.write(`db:seed: table ${table}: ${outcome}\n`);
   }
 } else {

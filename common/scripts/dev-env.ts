@@ -67,9 +67,10 @@ if (await dynamoReachable(endpoint)) {
   child.unref();
   closeSync(log);
   writeFileSync(join(state, DYNALITE_PID_FILE), String(child.pid));
-  if (!(await waitUntilReachable(10_000))) {
+  // Reachable is not enough: another process may have taken the port between the check and the spawn.
+  if (!(await waitUntilReachable(10_000)) || readPid(root, DYNALITE_PID_FILE) === undefined) {
     process.stderr.write(
-      `dev:env: dynalite did not answer at ${endpoint} within 10 s; see .local/dynalite.log\n`,
+      `dev:env: dynalite did not start at ${endpoint} (port taken?); see ${join(state, 'dynalite.log')}\n`,
     );
     process.exit(1);
   }

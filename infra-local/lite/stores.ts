@@ -84,6 +84,7 @@ export const ensureLiteStores = async (options: {
   }
   const tables = await seedDynamo(dynamoEndpoint, {
     audit: options.env.AUDIT_TABLE ?? 'pricing-audit-local',
+    config: options.env.CONFIG_TABLE ?? 'pricing-config-local',
   });
 
   const configured = options.env.SQLITE_PATH || join('.local', 'price.db');
