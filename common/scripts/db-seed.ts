@@ -3,7 +3,7 @@
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
 import { dynamoReachable } from '../../infra-local/lite/stores.ts';
-import { seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
+import { seedLocalTables } from '../../infra-local/seed/template-tables.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
 import { isAbsolute, join } from 'node:path';
 
@@ -17,7 +17,7 @@ process.stdout.write(
 
 const endpoint = env.DYNAMODB_ENDPOINT!;
 if (await dynamoReachable(endpoint)) {
-  for (const [table, outcome] of Object.entries(await seedDynamo(endpoint, { audit: env.AUDIT_TABLE! }))) {
+  for (const [table, outcome] of Object.entries(await seedLocalTables(endpoint, root, env.AUDIT_TABLE!))) {
     process.stdout.write(`db:seed: table ${table}: ${outcome}\n`);
   }
 } else {

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { localDynamoClient, seedDynamo } from '../seed/seed-dynamodb.ts';
+import { localDynamoClient } from '../seed/seed-dynamodb.ts';
 import { seedSqlite } from '../seed/seed-sqlite.ts';
+import { seedLocalTables } from '../seed/template-tables.ts';
 
 export interface RunningDynalite {
   endpoint: string;
@@ -82,9 +83,11 @@ export const ensureLiteStores = async (options: {
     const url = new URL(dynamoEndpoint);
     running = await startDynalite({ host: url.hostname, port: Number(url.port) });
   }
-  const tables = await seedDynamo(dynamoEndpoint, {
-    audit: options.env.AUDIT_TABLE ?? 'pricing-audit-local',
-  });
+  const tables = await seedLocalTables(
+    dynamoEndpoint,
+    options.root,
+    options.env.AUDIT_TABLE ?? 'pricing-audit-local',
+  );
 
   const configured = options.env.SQLITE_PATH || join('.local', 'price.db');
   const sqlitePath = isAbsolute(configured) ? configured : join(options.root, configured);
