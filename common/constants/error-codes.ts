@@ -4,6 +4,8 @@ export const ErrorCode = {
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   PriceNotFound: 'PRICE_NOT_FOUND',
   ConfigNotFound: 'CONFIG_NOT_FOUND',
+  /** A function's own item does not exist (functions scaffolded by `node setup.js new-function`). */
+  NotFound: 'NOT_FOUND',
   VersionConflict: 'VERSION_CONFLICT',
   SourceUnavailable: 'SOURCE_UNAVAILABLE',
   AuditUnavailable: 'AUDIT_UNAVAILABLE',
