@@ -5,6 +5,8 @@ export const ErrorCode = {
   RouteNotFound: 'ROUTE_NOT_FOUND',
   PriceNotFound: 'PRICE_NOT_FOUND',
   ConfigNotFound: 'CONFIG_NOT_FOUND',
+  /** A function's own item does not exist (functions scaffolded by `node setup.js new-function`). */
+  NotFound: 'NOT_FOUND',
   VersionConflict: 'VERSION_CONFLICT',
   SourceUnavailable: 'SOURCE_UNAVAILABLE',
   ConfigUnavailable: 'CONFIG_UNAVAILABLE',

@@ -7,11 +7,8 @@ export const AuditStatusSchema = z.enum([
   AuditStatus.Rejected,
   AuditStatus.Error,
 ]);
-export const AuditActionSchema = z.enum([
-  AuditAction.PriceRead,
-  AuditAction.ConfigRead,
-  AuditAction.ConfigUpdate,
-]);
+/** Every action in the constant: a function added by `node setup.js new-function` adds its own there. */
+export const AuditActionSchema = z.enum(AuditAction);
 
 /**
  * One immutable audit item per request that reaches a function (DESIGN §5). Only validated values are

@@ -80,6 +80,14 @@ export class ConfigNotFoundError extends AppError {
   override readonly metric = MetricName.RequestRejected;
 }
 
+/** The item a request names does not exist. The message may name the (validated) id, never other input. */
+export class NotFoundError extends AppError {
+  override readonly code = ErrorCode.NotFound;
+  override readonly statusCode = 404;
+  override readonly auditStatus = AuditStatus.NotFound;
+  override readonly metric = MetricName.RequestRejected;
+}
+
 export class VersionConflictError extends AppError {
   override readonly code = ErrorCode.VersionConflict;
   override readonly statusCode = 409;
