@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AuditAction } from '../../../common/constants/audit.ts';
 import { MetricName } from '../../../common/constants/metrics.ts';
 import { createHttpHandler } from '../../../common/middleware/http-chain.ts';
@@ -36,7 +35,7 @@ const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResu
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
   const price = await service.getPrice(query.id, context.db);
-  metrics.addMetric(MetricName.PriceFetched, MetricUnit.Count, 1);
+  // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.
   return jsonResponse(200, price);
 };
 
@@ -55,6 +54,7 @@ export const handler = createHttpHandler(getPrice, {
     service: env.POWERTOOLS_SERVICE_NAME,
     stage: env.STAGE,
     retentionDays: env.AUDIT_RETENTION_DAYS,
+    successMetric: MetricName.PriceFetched,
   },
   health: {
     version: env.APP_VERSION,
