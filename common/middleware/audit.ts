@@ -4,7 +4,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { AuditAction } from '../constants/audit.ts';
 import { AuditStatus } from '../constants/audit.ts';
-import { MetricName } from '../constants/metrics.ts';
 import type { AuditItem, AuditSubject } from '../models/audit.ts';
 import { buildAuditItem } from '../models/audit.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
@@ -22,6 +21,11 @@ export interface AuditOptions {
   retentionDays: number;
   logger: Logger;
   metrics?: Metrics;
+  /**
+   * Counted once the SUCCESS item is stored, never before: a result withheld because the audit write
+   * failed (503) must not show up on the dashboards as served.
+   */
+  successMetric?: string | ((event: HttpEvent) => string | undefined);
   now?: () => Date;
 }
 
@@ -63,18 +67,22 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
     try {
       await repository.write(item);
     } catch (error) {
+      // AuditWriteFailed is counted once, by the error handler, from AuditUnavailableError.metric.
       logger.error('Audit write failed; failing closed', {
         errorName: (error as Error)?.name,
         auditStatus: status,
       });
-      metrics?.addMetric(MetricName.AuditWriteFailed, MetricUnit.Count, 1);
       throw new AuditUnavailableError(error);
     }
   };
 
   const auditAfter = async (request: HttpRequest): Promise<void> => {
     const statusCode = request.response?.statusCode ?? 200;
-    await write(request, statusForResponse(statusCode), statusCode);
+    const status = statusForResponse(statusCode);
+    await write(request, status, statusCode);
+    const metric =
+      typeof opts.successMetric === 'function' ? opts.successMetric(request.event) : opts.successMetric;
+    if (metric && status === AuditStatus.Success) metrics?.addMetric(metric, MetricUnit.Count, 1);
   };
 
   const auditOnError = async (request: HttpRequest): Promise<void> => {

@@ -62,7 +62,9 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .filter(Boolean);
 
   const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // logEvent is pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true must not put whole events (headers,
+    // bodies, tokens) in the log of a regulated service.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestContext({ logger, metrics }))
     .use(healthCheck({ ...opts.health, logger }))

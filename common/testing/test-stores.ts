@@ -24,14 +24,23 @@ export class TestStores {
   private dynalite: RunningDynalite | undefined;
   private port = 0;
   private doc: DynamoDBDocumentClient | undefined;
+  private readonly dynamoPath: string | undefined;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, persistDynamo: boolean) {
     this.dir = dir;
     this.sqlitePath = join(dir, 'price.db');
+    this.dynamoPath = persistDynamo ? join(dir, 'dynamodb') : undefined;
   }
 
-  static async start(): Promise<TestStores> {
-    const stores = new TestStores(mkdtempSync(join(tmpdir(), 'pricing-test-')));
+  /**
+   * `persistDynamo` keeps DynamoDB's data on disk (LevelDB) across stopDynamo()/startDynamo(), as a real
+   * table survives an outage: tests can then check that no audit item written before it was lost.
+   */
+  static async start(options: { persistDynamo?: boolean } = {}): Promise<TestStores> {
+    const stores = new TestStores(
+      mkdtempSync(join(tmpdir(), 'pricing-test-')),
+      options.persistDynamo ?? false,
+    );
     seedSqlite(process.cwd(), stores.sqlitePath);
     await stores.startDynamo();
     return stores;
@@ -42,11 +51,14 @@ export class TestStores {
   }
 
   /**
-   * (Re)starts dynalite on the same port, as after an outage. Data is in memory and starts empty: the
-   * tables are created again and the config table holds version 1 of every registry key.
+   * (Re)starts dynalite on the same port, as after an outage. In memory it starts empty (the tables are
+   * created again and the config table holds version 1 of every registry key); persisted, it keeps its data.
    */
   async startDynamo(): Promise<void> {
-    this.dynalite = await startDynalite({ port: this.port });
+    this.dynalite = await startDynalite({
+      port: this.port,
+      ...(this.dynamoPath ? { path: this.dynamoPath } : {}),
+    });
     this.port = this.dynalite.port;
     await seedDynamo(this.endpoint, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
   }

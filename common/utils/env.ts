@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { AUDIT_RETENTION_DAYS_BY_STAGE, REGULATED_STAGES } from '../constants/retention.ts';
+import type { Stage } from '../constants/stages.ts';
 import { STAGES } from '../constants/stages.ts';
 
 // SAM passes unset variables as empty strings; these treat them as absent so defaults and "required" apply.
@@ -30,7 +32,8 @@ export const BaseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
   CORS_ORIGIN: requiredString(),
   AUDIT_TABLE: requiredString(),
-  AUDIT_RETENTION_DAYS: positiveInt(2555),
+  /** Unset: the stage's default (AUDIT_RETENTION_DAYS_BY_STAGE), filled in by loadEnv. */
+  AUDIT_RETENTION_DAYS: positiveInt(AUDIT_RETENTION_DAYS_BY_STAGE.prod),
   /** Set locally (dynalite or DynamoDB Local); absent in AWS, where the SDK's regional endpoint applies. */
   DYNAMODB_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
   DYNAMODB_TIMEOUT_MS: positiveInt(1500),
@@ -70,6 +73,38 @@ export const refineSqlEnv = (env: SqlEnv & Pick<BaseEnv, 'STAGE'>, ctx: z.Refine
   }
 };
 
+/** True when `value` is absent the way SAM and the shell leave it: undefined or empty. */
+const unset = (value: string | undefined): boolean => value === undefined || value === '';
+
+/**
+ * Fills variables whose default depends on the stage, before validation. Today: AUDIT_RETENTION_DAYS from
+ * AUDIT_RETENTION_DAYS_BY_STAGE, so a deployment that sets only STAGE still gets the right TTL.
+ */
+export const applyStageDefaults = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const stage = env.STAGE as Stage | undefined;
+  if (!stage || !(STAGES as readonly string[]).includes(stage) || !unset(env.AUDIT_RETENTION_DAYS))
+    return env;
+  return { ...env, AUDIT_RETENTION_DAYS: String(AUDIT_RETENTION_DAYS_BY_STAGE[stage]) };
+};
+
+/**
+ * Refuses an audit retention below the stage's default where the trail is regulatory evidence (prod, DR):
+ * a typo there would make DynamoDB delete evidence early, silently.
+ */
+export const refineAuditRetention = (
+  env: Pick<BaseEnv, 'STAGE' | 'AUDIT_RETENTION_DAYS'>,
+  ctx: z.RefinementCtx,
+): void => {
+  const floor = AUDIT_RETENTION_DAYS_BY_STAGE[env.STAGE];
+  if (REGULATED_STAGES.includes(env.STAGE) && env.AUDIT_RETENTION_DAYS < floor) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AUDIT_RETENTION_DAYS'],
+      message: `must be at least ${floor} days when STAGE=${env.STAGE}`,
+    });
+  }
+};
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -85,7 +120,7 @@ export const loadEnv = <S extends z.ZodType>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<S> => {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(applyStageDefaults(env));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';

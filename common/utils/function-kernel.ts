@@ -14,7 +14,7 @@ import type { SqlClient } from './sql/sql-client.ts';
 
 /** What a function adds to the standard chain: who/what its audit items describe, and its own probes. */
 export interface HttpFunctionOptions {
-  audit: Pick<AuditOptions, 'action' | 'describe'>;
+  audit: Pick<AuditOptions, 'action' | 'describe' | 'successMetric'>;
   /** Read-only probes of the function's own stores. The audit table probe is always added. */
   checks?: Record<string, HealthProbe>;
   /** Present for functions that read the SQL source. */

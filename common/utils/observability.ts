@@ -2,8 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../constants/metrics.ts';
 import type { BaseEnv } from './env.ts';
+import { redactingReplacer } from './redaction.ts';
 
-/** Structured JSON logger (Powertools). Service name and stage are on every line. */
+/**
+ * Structured JSON logger (Powertools). Service name and stage are on every line; the values of sensitive
+ * keys (common/constants/logging.ts) are redacted at any depth before a line is written.
+ */
 export const createLogger = (
   env: Pick<BaseEnv, 'POWERTOOLS_SERVICE_NAME' | 'STAGE' | 'LOG_LEVEL' | 'APP_VERSION'>,
 ) =>
@@ -11,6 +15,7 @@ export const createLogger = (
     serviceName: env.POWERTOOLS_SERVICE_NAME,
     logLevel: env.LOG_LEVEL,
     persistentKeys: { stage: env.STAGE, version: env.APP_VERSION },
+    jsonReplacerFn: redactingReplacer(),
   });
 
 /** CloudWatch EMF metrics (Powertools): printed to stdout, no PutMetricData calls. */

@@ -1,3 +1,4 @@
+import { AUDIT_RETENTION_DAYS_BY_STAGE } from '../../constants/retention.ts';
 import { ConfigError } from '../env.ts';
 import { loadPriceFetcherEnv } from '../../../functions/price-fetcher/src/config.ts';
 
@@ -16,7 +17,7 @@ describe('environment configuration (read once, fail fast)', () => {
     expect(env).toMatchObject({
       AWS_REGION: 'us-east-1',
       LOG_LEVEL: 'INFO',
-      AUDIT_RETENTION_DAYS: 2555,
+      AUDIT_RETENTION_DAYS: AUDIT_RETENTION_DAYS_BY_STAGE.local,
       DB_CONNECT_TIMEOUT_MS: 3000,
       DB_CALL_TIMEOUT_MS: 2000,
       DB_POOL_MAX: 2,

@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AuditAction } from '../../../common/constants/audit.ts';
 import { MetricName } from '../../../common/constants/metrics.ts';
 import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
@@ -32,7 +31,6 @@ import { ConfigService } from './service.ts';
 // Composition root: runs once per container, during Lambda init.
 const env = loadConfigServiceEnv();
 const kernel = createFunctionKernel(env);
-const { metrics } = kernel;
 const configs = new DynamoConfigRepository({ client: kernel.dynamo, tableName: env.CONFIG_TABLE });
 const service = new ConfigService({
   configs,
@@ -43,14 +41,11 @@ const service = new ConfigService({
 const keyOf = (event: HttpEvent): ConfigKey =>
   service.knownKey(parsePathParameters(event, ConfigPathSchema).key);
 
-const countRead = () => metrics.addMetric(MetricName.ConfigRead, MetricUnit.Count, 1);
-
 /** GET /config[?userId=<uuid>]: the latest version of every key. */
 const listConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   parseQuery(event, ReadQuerySchema);
   const items = await service.list();
   context.auditOutcome = { count: items.length };
-  countRead();
   return jsonResponse(200, { items });
 };
 
@@ -60,7 +55,6 @@ const getConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRes
   parseQuery(event, ReadQuerySchema);
   const item = await service.get(key);
   context.auditOutcome = { version: item.version };
-  countRead();
   return jsonResponse(200, item);
 };
 
@@ -72,7 +66,6 @@ const getHistory = async (event: HttpEvent, context: AppContext): Promise<HttpRe
   const last = page.items.at(-1);
   const nextCursor = page.hasMore && last ? encodeHistoryCursor({ key, before: last.version }) : null;
   context.auditOutcome = { count: page.items.length };
-  countRead();
   return jsonResponse(200, { items: page.items, nextCursor });
 };
 
@@ -92,7 +85,6 @@ const putConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRes
     requestId: context.awsRequestId,
   });
   context.auditOutcome = { expectedVersion: body.expectedVersion, version: item.version };
-  metrics.addMetric(MetricName.ConfigUpdated, MetricUnit.Count, 1);
   return jsonResponse(200, item);
 };
 
@@ -106,6 +98,9 @@ export const handler = kernel.createHttpHandler(
     audit: {
       // Anything but a read is an attempted change, and is audited as one even when refused.
       action: (event) => (event.httpMethod === 'GET' ? AuditAction.ConfigRead : AuditAction.ConfigUpdate),
+      // Counted once the SUCCESS audit item is stored: a result withheld by a failed audit is not served.
+      successMetric: (event) =>
+        event.httpMethod === 'GET' ? MetricName.ConfigRead : MetricName.ConfigUpdated,
       describe: (event) => ({
         userId: validQueryValue(event, 'userId', UserIdSchema),
         configKey: validPathValue(event, 'key', ConfigKeyFormatSchema),

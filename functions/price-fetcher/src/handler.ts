@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AuditAction } from '../../../common/constants/audit.ts';
 import { MetricName } from '../../../common/constants/metrics.ts';
 import { ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
@@ -15,7 +14,7 @@ import { PriceService } from './service.ts';
 // Composition root: runs once per container, during Lambda init (full CPU, not billed per request).
 const env = loadPriceFetcherEnv();
 const kernel = createFunctionKernel(env);
-const { logger, metrics } = kernel;
+const { logger } = kernel;
 const sql = createSqlClient(env, logger);
 const prices = new OraclePriceRepository();
 const service = new PriceService({ prices });
@@ -29,7 +28,7 @@ const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResu
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
   const price = await service.getPrice(query.id, context.db);
-  metrics.addMetric(MetricName.PriceFetched, MetricUnit.Count, 1);
+  // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.
   return jsonResponse(200, price);
 };
 
@@ -41,6 +40,7 @@ export const handler = kernel.createHttpHandler(getPrice, {
       userId: validQueryValue(event, 'userId', UserIdSchema),
       productId: validQueryValue(event, 'id', ProductIdSchema),
     }),
+    successMetric: MetricName.PriceFetched,
   },
   checks: {
     priceSource: async () => {

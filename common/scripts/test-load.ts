@@ -1,0 +1,208 @@
+// Load evidence: N requests at concurrency C, a mix of good, unknown and bad, then a reconciliation of the
+// responses against the audit trail (exactly N items, no duplicates, each with the status the caller saw).
+//   npm run test:load -- [-n 5000] [-c 32] [--mix 70,15,15] [--max-seconds 120] [--no-build]
+//   npm run test:load -- --url http://127.0.0.1:3000 [--dynamodb-endpoint <url>] [--table <name>]
+// Without --url it drives the built bundle in this process against its own stores (dynalite in a child
+// process on a free port, a fresh node:sqlite file): nothing is shared with a developer's running stores.
+// With --url it drives a running API (npm run start-api / sam local start-api) and reconciles against that
+// API's audit table (the lite table by default). Exit code 0 only when everything reconciles in time.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
+import { repoRoot } from '../../infra-local/lite/paths.ts';
+import { localDynamoClient, seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
+import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
+import type { AuditItem } from '../models/audit.ts';
+import { runLoad } from './load/driver.ts';
+import { parseMix, planRequests } from './load/plan.ts';
+import { buildReport, formatReport } from './load/report.ts';
+import type { LoadTarget } from './load/targets.ts';
+import { bundleTarget, httpTarget } from './load/targets.ts';
+
+const say = (message: string) => process.stderr.write(`test-load: ${message}\n`);
+
+const ArgsSchema = z.object({
+  requests: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  concurrency: z.coerce.number().int().min(1).max(1024).default(32),
+  mix: z
+    .string()
+    .default('70,15,15')
+    .transform((text, ctx) => {
+      try {
+        return parseMix(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  maxSeconds: z.coerce.number().positive().default(120),
+  url: z.url().optional(),
+  dynamodbEndpoint: z.url().optional(),
+  table: z.string().min(3).optional(),
+  build: z.boolean(),
+  json: z.boolean(),
+});
+
+const readArgs = () => {
+  try {
+    const { values } = parseArgs({
+      strict: true,
+      options: {
+        requests: { type: 'string', short: 'n' },
+        concurrency: { type: 'string', short: 'c' },
+        mix: { type: 'string' },
+        'max-seconds': { type: 'string' },
+        url: { type: 'string' },
+        'dynamodb-endpoint': { type: 'string' },
+        table: { type: 'string' },
+        'no-build': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const parsed = ArgsSchema.safeParse({
+      requests: values.requests,
+      concurrency: values.concurrency,
+      mix: values.mix,
+      maxSeconds: values['max-seconds'],
+      url: values.url,
+      dynamodbEndpoint: values['dynamodb-endpoint'],
+      table: values.table,
+      build: !values['no-build'],
+      json: values.json,
+    });
+    if (!parsed.success)
+      throw new Error(
+        parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('; '),
+      );
+    return parsed.data;
+  } catch (error) {
+    say((error as Error).message);
+    process.exit(2);
+  }
+};
+
+/** dynalite in its own process (its own CPU), on a free port; resolves with its endpoint. */
+const startDynaliteProcess = (root: string): Promise<{ endpoint: string; child: ChildProcess }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'infra-local', 'lite', 'dynalite-server.ts'), '--port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ endpoint: match[1]!.replace(/,$/, ''), child });
+    });
+    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before listening`)));
+  });
+
+/** The run's audit items. A Scan with a filter: this is the test harness reconciling, not a product query. */
+const auditItemsOfRun = async (endpoint: string, table: string, runId: string): Promise<AuditItem[]> => {
+  const client = DynamoDBDocumentClient.from(localDynamoClient(endpoint));
+  const items: AuditItem[] = [];
+  try {
+    for await (const page of paginateScan(
+      { client },
+      {
+        TableName: table,
+        FilterExpression: 'begins_with(correlationId, :run)',
+        ExpressionAttributeValues: { ':run': `${runId}-` },
+      },
+    )) {
+      items.push(...((page.Items ?? []) as AuditItem[]));
+    }
+  } finally {
+    client.destroy();
+  }
+  return items;
+};
+
+const args = readArgs();
+const root = repoRoot();
+const fn = findFunction(root, 'price-fetcher');
+const runId = `load-${Date.now().toString(36)}`;
+const cleanups: (() => Promise<void> | void)[] = [];
+let exitCode = 1;
+
+try {
+  let target: LoadTarget;
+  let dynamoEndpoint: string;
+  let table: string;
+  if (args.url) {
+    const lite = liteEnvironment(root, fn);
+    dynamoEndpoint = args.dynamodbEndpoint ?? lite.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8000';
+    table = args.table ?? lite.AUDIT_TABLE ?? 'pricing-audit-local';
+    target = httpTarget(args.url);
+  } else {
+    if (args.build) {
+      const { buildFunctions } = (await import('../../esbuild.config.js')) as {
+        buildFunctions: (root: string, only?: string[]) => Promise<unknown>;
+      };
+      await buildFunctions(root, [fn.name]);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'pricing-load-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sqlitePath = join(dir, 'price.db');
+    seedSqlite(root, sqlitePath);
+    const dynalite = await startDynaliteProcess(root);
+    cleanups.push(() => void dynalite.child.kill('SIGTERM'));
+    dynamoEndpoint = dynalite.endpoint;
+    table = 'pricing-audit-load';
+    await seedDynamo(dynamoEndpoint, { audit: table });
+    target = await bundleTarget(join(fn.codeDir, 'index.mjs'), {
+      ...liteEnvironment(root, fn),
+      STAGE: 'local',
+      PRICE_DB: 'sqlite',
+      SQLITE_PATH: sqlitePath,
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      AUDIT_TABLE: table,
+      // Figures, not logs: the handler's warnings and errors still print.
+      LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+  }
+  cleanups.push(() => target.close());
+
+  const plan = planRequests(args.requests, args.mix);
+  say(
+    `${args.requests} requests at concurrency ${args.concurrency} through ${target.name} (cap ${args.maxSeconds} s)`,
+  );
+  const interactive = process.stderr.isTTY === true;
+  let lastShown = 0;
+  const run = await runLoad({
+    target,
+    plan,
+    concurrency: args.concurrency,
+    runId,
+    deadlineMs: args.maxSeconds * 1000,
+    onProgress: (done) => {
+      if (!interactive || done - lastShown < 250) return;
+      lastShown = done;
+      process.stderr.write(`\rtest-load: ${done}/${args.requests}`);
+    },
+  });
+  if (interactive) process.stderr.write('\r');
+  const report = buildReport(run, args.requests, await auditItemsOfRun(dynamoEndpoint, table, runId));
+  process.stdout.write(
+    formatReport(report, `test-load ${runId}: ${target.name}, audit table ${table} at ${dynamoEndpoint}`),
+  );
+  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  for (const problem of report.unexpectedResponses.slice(0, 10))
+    say(`unexpected response: ${JSON.stringify(problem)}`);
+  exitCode = report.ok ? 0 : 1;
+} catch (error) {
+  say(`failed: ${(error as Error).message}`);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}
+process.exit(exitCode);

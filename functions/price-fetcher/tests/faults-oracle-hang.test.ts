@@ -1,0 +1,141 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
+import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
+import { loadHandler } from '../../../common/testing/load-handler.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+import { readTemplate } from '../../../infra-local/lite/template.ts';
+import { templatePath } from '../../../infra-local/lite/paths.ts';
+
+const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
+const TIMEOUTS = {
+  DB_CONNECT_TIMEOUT_MS: 1000,
+  DB_QUEUE_TIMEOUT_MS: 1000,
+  DB_CALL_TIMEOUT_MS: 1000,
+  DYNAMODB_TIMEOUT_MS: 1000,
+};
+/**
+ * The configured bound on a request that cannot reach the source: connect + queue + call timeouts, plus two
+ * DynamoDB attempts for the audit item. The function's timeout (the template's) must be well above it.
+ */
+const BOUND_MS =
+  TIMEOUTS.DB_CONNECT_TIMEOUT_MS +
+  TIMEOUTS.DB_QUEUE_TIMEOUT_MS +
+  TIMEOUTS.DB_CALL_TIMEOUT_MS +
+  2 * TIMEOUTS.DYNAMODB_TIMEOUT_MS;
+
+/** A hung Oracle: accepts TCP connections and never sends a byte. */
+const silentListener = async (): Promise<{
+  server: Server;
+  port: number;
+  accepted: () => number;
+  close: () => Promise<void>;
+}> => {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    accepted: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+let stores: TestStores;
+let listener: Awaited<ReturnType<typeof silentListener>>;
+let handler: LambdaHandler;
+const measured: number[] = [];
+
+beforeAll(async () => {
+  stores = await TestStores.start();
+  listener = await silentListener();
+  handler = await loadHandler(
+    HANDLER,
+    stores.priceFetcherEnv({
+      PRICE_DB: 'oracle',
+      SQLITE_PATH: '',
+      ORACLE_CONNECT_STRING: `127.0.0.1:${listener.port}/XEPDB1`,
+      ORACLE_USER: 'pricing',
+      ORACLE_PASSWORD: 'pricing_local',
+      ...Object.fromEntries(Object.entries(TIMEOUTS).map(([name, value]) => [name, String(value)])),
+    }),
+  );
+});
+afterAll(async () => {
+  await listener.close();
+  await stores.close();
+  process.stderr.write(
+    `faults-oracle-hang: measured ${measured.map((ms) => `${Math.round(ms)} ms`).join(', ')} (bound ${BOUND_MS} ms)\n`,
+  );
+});
+
+const timedCall = async () => {
+  const context = lambdaContext();
+  const started = performance.now();
+  const response = (await handler(
+    apiEvent({ query: { id: 'PROD-101', userId: USER } }),
+    context,
+  )) as APIGatewayProxyResult;
+  const elapsed = performance.now() - started;
+  measured.push(elapsed);
+  return { response, elapsed, requestId: context.awsRequestId };
+};
+
+describe('a hung Oracle (real node-oracledb thin driver against a listener that never answers)', () => {
+  it('the configured bound is well under the Lambda timeout in the SAM template', () => {
+    const fn = readTemplate(templatePath(process.cwd())).find(
+      (candidate) => candidate.name === 'price-fetcher',
+    )!;
+    expect(BOUND_MS).toBeLessThan(fn.timeoutSeconds * 1000 * 0.6);
+  });
+
+  it('answers 503 SOURCE_UNAVAILABLE within the configured bound, audited as ERROR', async () => {
+    const { response, elapsed, requestId } = await timedCall();
+
+    expect(listener.accepted()).toBeGreaterThan(0);
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: 'SOURCE_UNAVAILABLE', message: expect.any(String), requestId },
+    });
+    expect(response.body).not.toMatch(/NJS-|ORA-|127\.0\.0\.1|XEPDB1/);
+    // A correctness bound (the contract), not a speed target: the request ends before the function would time out.
+    expect(elapsed).toBeLessThan(BOUND_MS);
+    expect(await stores.auditItemFor(requestId)).toEqual([
+      expect.objectContaining({
+        status: 'ERROR',
+        errorCode: 'SOURCE_UNAVAILABLE',
+        httpStatus: 503,
+        productId: 'PROD-101',
+      }),
+    ]);
+  });
+
+  it('concurrent requests queued behind hung connects are all bounded too (pool of 2, queue timeout)', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => timedCall()));
+
+    expect(results.map((result) => result.response.statusCode)).toEqual(Array(6).fill(503));
+    for (const result of results) expect(result.elapsed).toBeLessThan(BOUND_MS);
+  });
+
+  it('when the hung listener goes away, the pool does not stay wedged: the next request fails fast and cleanly', async () => {
+    await listener.close();
+
+    const { response, requestId } = await timedCall();
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body).error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(await stores.auditItemFor(requestId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import fc from 'fast-check';
+import { CORRELATION_ID_PATTERN } from '../../../common/constants/http.ts';
+import { PRODUCT_ID_PATTERN, ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
+import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
+import type { ObservedResponse } from '../../../common/testing/audit-reconciliation.ts';
+import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
+import type { HostileRequest } from '../../../common/testing/hostile-input.ts';
+import { hostileRequest } from '../../../common/testing/hostile-input.ts';
+import { assertNoEcho, assertSafeResponse } from '../../../common/testing/hostile-invariants.ts';
+import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
+import { loadHandler } from '../../../common/testing/load-handler.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+import { loadSqlite } from '../../../common/utils/sql/sqlite-client.ts';
+import { GetPriceQuerySchema } from '../src/dto.ts';
+
+const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+/** Thousands by default; HOSTILE_RUNS raises it for a soak, FC_SEED replays a reported failure. */
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 2000);
+const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+
+let stores: TestStores;
+let handler: LambdaHandler;
+let seeded: Set<string>;
+
+/** The whole price table, as bytes and as rows: the request path must never change either. */
+const pricesFingerprint = () => {
+  const { DatabaseSync } = loadSqlite();
+  const db = new DatabaseSync(stores.sqlitePath, { readOnly: true });
+  try {
+    const rows = db
+      .prepare('SELECT product_id, price, currency FROM product_prices ORDER BY product_id')
+      .all();
+    return { rows, sha256: createHash('sha256').update(readFileSync(stores.sqlitePath)).digest('hex') };
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  stores = await TestStores.start();
+  handler = await loadHandler(HANDLER, stores.priceFetcherEnv());
+  seeded = new Set(pricesFingerprint().rows.map((row) => String(row.product_id)));
+});
+afterAll(async () => {
+  await stores.close();
+});
+
+const valuesOf = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The contract, independent of the handler's code path: which status this request must get. */
+const expectedStatus = (request: HostileRequest): number => {
+  if (request.method !== 'GET') return 405;
+  const query = request.query ?? {};
+  if (Object.keys(query).some((name) => name !== 'id' && name !== 'userId')) return 400;
+  if (Object.values(query).some((value) => valuesOf(value).length > 1)) return 400;
+  const parsed = GetPriceQuerySchema.safeParse({ id: query.id, userId: query.userId });
+  if (!parsed.success) return 400;
+  return seeded.has(parsed.data.id) ? 200 : 404;
+};
+
+/** A value of a validated shape (a product id, a UUID, a well-formed correlation id) is stored by design. */
+const validatedShape = (value: string): boolean =>
+  ProductIdSchema.safeParse(value).success ||
+  UserIdSchema.safeParse(value).success ||
+  CORRELATION_ID_PATTERN.test(value);
+
+/** Everything the caller sent that must come back nowhere: parameters, headers, body, method. */
+const hostileValues = (request: HostileRequest): string[] =>
+  [
+    ...Object.values(request.query ?? {}).flatMap(valuesOf),
+    ...Object.values(request.headers),
+    ...(request.body === null ? [] : [request.body]),
+    request.method,
+  ].filter((value) => !validatedShape(value));
+
+const requestArbitrary = hostileRequest({
+  method: 'GET',
+  query: {
+    id: fc.oneof(
+      fc.constantFrom('PROD-101', 'PROD-102', 'legacy_sku_7', 'PROD-999', 'prod-101'),
+      fc.stringMatching(PRODUCT_ID_PATTERN),
+    ),
+    userId: fc.oneof(fc.uuid(), fc.constant('3F8A2C1E-5B7D-4E9F-A1C2-7D6E5F4A3B2C')),
+  },
+});
+
+describe('GET /price under hostile input (fast-check, real handler, node:sqlite + dynalite)', () => {
+  it(`answers ${RUNS} generated requests safely, audits each exactly once, and never changes the prices`, async () => {
+    const before = pricesFingerprint();
+    const observed: (ObservedResponse & { hostile: string[] })[] = [];
+    const statuses = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary, async (request) => {
+        const context = lambdaContext();
+        const event = apiEvent({
+          method: request.method,
+          query: request.query,
+          headers: request.headers,
+          body: request.body,
+        });
+
+        const response = (await handler(event, context)) as APIGatewayProxyResult;
+
+        assertSafeResponse(response, {
+          requestId: context.awsRequestId,
+          mustNotEcho: hostileValues(request),
+          echoableHeaders: ['x-correlation-id'],
+        });
+        expect(response.statusCode).toBe(expectedStatus(request));
+        observed.push({
+          requestId: context.awsRequestId,
+          statusCode: response.statusCode,
+          hostile: hostileValues(request),
+        });
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      }),
+      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+
+    // Exactly one audit item per request, with the status the caller saw, and no hostile value stored.
+    const items = await stores.auditItems();
+    const reconciliation = reconcileAudit(items, observed);
+    expect(reconciliation).toMatchObject({
+      missing: [],
+      duplicated: [],
+      mismatched: [],
+      unexpected: [],
+      ok: true,
+    });
+    const itemByRequest = new Map(items.map((item) => [item.requestId, JSON.stringify(item)]));
+    for (const { requestId, hostile } of observed)
+      assertNoEcho(`audit item ${requestId}`, [itemByRequest.get(requestId)!], hostile);
+    // The source table is read-only to this path: same rows, same bytes.
+    expect(pricesFingerprint()).toEqual(before);
+    // The generator reached every branch of the contract, not just validation.
+    expect([...statuses.keys()].sort()).toEqual([200, 400, 404, 405]);
+  }, 300_000);
+});

@@ -1,0 +1,311 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { REDACTED, SENSITIVE_LOG_KEYS } from '../../../common/constants/logging.ts';
+import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
+import type { CapturedLine } from '../../../common/testing/capture-output.ts';
+import {
+  captureOutput,
+  captureOutputSync,
+  emfDocuments,
+  logLines,
+} from '../../../common/testing/capture-output.ts';
+import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
+import { loadHandler } from '../../../common/testing/load-handler.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+import { createLogger } from '../../../common/utils/observability.ts';
+
+const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
+
+let stores: TestStores;
+beforeAll(async () => {
+  stores = await TestStores.start();
+});
+afterAll(async () => {
+  await stores.close();
+});
+
+/** A fresh container with real log and metric output, as in Lambda (`on-demand` makes cold starts count). */
+const loadObservedHandler = async (overrides: Record<string, string> = {}): Promise<LambdaHandler> => {
+  const { result } = await captureOutput(() =>
+    loadHandler(
+      HANDLER,
+      stores.priceFetcherEnv({
+        LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        ...overrides,
+      }),
+    ),
+  );
+  return result;
+};
+
+const invoke = async (
+  handler: LambdaHandler,
+  event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
+) => {
+  const context = lambdaContext();
+  const response = (await handler(event, context)) as APIGatewayProxyResult;
+  return { response, requestId: context.awsRequestId };
+};
+
+interface EmfSummary {
+  namespace: unknown;
+  dimensions: unknown;
+  units: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** The metric part of one EMF document: namespace, dimension sets, units and values by metric name. */
+const summarise = (doc: Record<string, unknown>): EmfSummary => {
+  const directive = (
+    doc._aws as {
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      }[];
+    }
+  ).CloudWatchMetrics[0]!;
+  const units = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, metric.Unit]));
+  const values = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, doc[metric.Name]]));
+  const dimensions = Object.fromEntries(directive.Dimensions.flat().map((name) => [name, doc[name]]));
+  return { namespace: directive.Namespace, dimensions, units, values };
+};
+
+const metricsPrinted = (lines: CapturedLine[]) => emfDocuments(lines).map(summarise);
+
+describe('structured logs', () => {
+  it('puts the request id and the correlation id on every line of an invocation', async () => {
+    const handler = await loadObservedHandler();
+    const correlationId = 'corr-observability-0001';
+    const rejected = apiEvent({
+      query: { id: 'PROD-101', userId: 'not-a-uuid' },
+      headers: { 'X-Correlation-Id': correlationId },
+    });
+
+    const { result, lines } = await captureOutput(async () => {
+      const refused = await invoke(handler, rejected);
+      await stores.stopDynamo();
+      try {
+        const failed = await invoke(
+          handler,
+          apiEvent({
+            query: { id: 'PROD-101', userId: USER },
+            headers: { 'X-Correlation-Id': correlationId },
+          }),
+        );
+        return [refused.requestId, failed.requestId];
+      } finally {
+        await stores.startDynamo();
+      }
+    });
+
+    const logs = logLines(lines);
+    expect(logs.map((line) => line.message)).toEqual([
+      'Request refused',
+      'Audit write failed; failing closed',
+      'Request failed',
+    ]);
+    expect(logs.map((line) => line.function_request_id)).toEqual([result[0], result[1], result[1]]);
+    for (const line of logs)
+      expect(line).toMatchObject({ correlationId, service: 'price-fetcher', stage: 'local' });
+  });
+
+  it('never writes sensitive headers, parameters or body values, even at DEBUG with event logging switched on', async () => {
+    const handler = await loadObservedHandler({ LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+    const secrets = {
+      authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.secret-jwt-payload.signature',
+      cookie: 'session=cookie-secret-4711',
+      apiKey: 'api-key-secret-0815',
+      password: 'hunter2-password-secret',
+      token: 'refresh-token-secret-31337',
+      ssn: '078-05-1120',
+      patientName: 'Jane Q. Patient',
+      bodyMarker: 'raw-body-marker-9f2c',
+    };
+    const hostile = apiEvent({
+      method: 'GET',
+      query: {
+        id: 'PROD-101',
+        userId: USER,
+        password: secrets.password,
+        ssn: secrets.ssn,
+        patient_name: secrets.patientName,
+      },
+      headers: {
+        Authorization: secrets.authorization,
+        Cookie: secrets.cookie,
+        'X-Api-Key': secrets.apiKey,
+        'X-Refresh-Token': secrets.token,
+      },
+      body: JSON.stringify({ password: secrets.password, token: secrets.token, note: secrets.bodyMarker }),
+    });
+    const valid = apiEvent({
+      query: { id: 'PROD-101', userId: USER },
+      headers: { Authorization: secrets.authorization, Cookie: secrets.cookie, 'X-Api-Key': secrets.apiKey },
+    });
+
+    const { lines } = await captureOutput(async () => {
+      await invoke(handler, hostile);
+      await invoke(handler, valid);
+      await stores.stopDynamo();
+      try {
+        await invoke(handler, valid);
+      } finally {
+        await stores.startDynamo();
+      }
+    });
+
+    const printed = lines.map((line) => line.text).join('\n');
+    expect(logLines(lines).length).toBeGreaterThanOrEqual(3);
+    for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
+    // Neither the event nor the body is logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+    expect(printed).not.toMatch(/multiValueQueryStringParameters|Lambda invocation event|"body"/);
+  });
+
+  it('redacts every sensitive key at any depth, in any case, and keeps everything else', () => {
+    const logger = createLogger({
+      POWERTOOLS_SERVICE_NAME: 'redaction-test',
+      STAGE: 'local',
+      LOG_LEVEL: 'INFO',
+      APP_VERSION: '1',
+    });
+    const cause = Object.assign(new Error('upstream refused'), {
+      config: { headers: { 'x-api-key': 'k-secret' } },
+    });
+
+    const { lines } = captureOutputSync(() =>
+      logger.info('Outbound call', {
+        headers: { Authorization: 'Bearer a-secret', 'Set-Cookie': 'c-secret', Accept: 'application/json' },
+        multiValueHeaders: { COOKIE: ['c1-secret', 'c2-secret'] },
+        user: { profile: { PATIENT_NAME: 'p-secret', patientName: 'p2-secret', ssn: 's-secret', age: 42 } },
+        attempts: [{ db_password: 'pw-secret', host: 'db.internal' }, { accessToken: 't-secret' }],
+        error: new Error('wrapped', { cause }),
+      }),
+    );
+
+    const [line] = lines;
+    expect(line).toBeDefined();
+    for (const secret of [
+      'a-secret',
+      'c-secret',
+      'c1-secret',
+      'c2-secret',
+      'p-secret',
+      'p2-secret',
+      's-secret',
+      'pw-secret',
+      't-secret',
+      'k-secret',
+    ]) {
+      expect(line!.text).not.toContain(secret);
+    }
+    expect(line!.json).toMatchObject({
+      headers: { Authorization: REDACTED, 'Set-Cookie': REDACTED, Accept: 'application/json' },
+      multiValueHeaders: { COOKIE: REDACTED },
+      user: { profile: { PATIENT_NAME: REDACTED, patientName: REDACTED, ssn: REDACTED, age: 42 } },
+      attempts: [{ db_password: REDACTED, host: 'db.internal' }, { accessToken: REDACTED }],
+      error: { message: 'wrapped', cause: { message: 'upstream refused' } },
+    });
+    expect([...SENSITIVE_LOG_KEYS]).toEqual([
+      'authorization',
+      'cookie',
+      'x-api-key',
+      'password',
+      'token',
+      'ssn',
+      'patient_name',
+    ]);
+  });
+});
+
+describe('EMF metrics', () => {
+  it('on a success, prints ColdStart once, then PriceFetched and Latency with the service and stage dimensions', async () => {
+    const handler = await loadObservedHandler();
+
+    const { lines } = await captureOutput(async () => {
+      await invoke(handler);
+      await invoke(handler);
+    });
+
+    const printed = metricsPrinted(lines);
+    expect(printed).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local', function_name: 'price-fetcher-test' },
+        units: { ColdStart: 'Count' },
+        values: { ColdStart: 1 },
+      },
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { PriceFetched: 'Count', Latency: 'Milliseconds' },
+        values: { PriceFetched: 1, Latency: expect.any(Number) },
+      },
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { PriceFetched: 'Count', Latency: 'Milliseconds' },
+        values: { PriceFetched: 1, Latency: expect.any(Number) },
+      },
+    ]);
+  });
+
+  it.each([
+    ['an unknown product', 'PriceNotFound', { id: 'PROD-999', userId: USER }],
+    ['a rejected request', 'RequestRejected', { id: 'PROD-101', userId: 'nobody' }],
+  ])('on %s, prints %s and never PriceFetched', async (_case, metric, query) => {
+    const handler = await loadObservedHandler();
+    await captureOutput(() => invoke(handler)); // the cold start
+
+    const { lines } = await captureOutput(() => invoke(handler, apiEvent({ query })));
+
+    expect(metricsPrinted(lines)).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { [metric]: 'Count', Latency: 'Milliseconds' },
+        values: { [metric]: 1, Latency: expect.any(Number) },
+      },
+    ]);
+  });
+
+  it('when the audit write fails, counts AuditWriteFailed once and does not count the withheld price as fetched', async () => {
+    const handler = await loadObservedHandler();
+    await captureOutput(() => invoke(handler)); // the cold start
+
+    await stores.stopDynamo();
+    let output: Awaited<ReturnType<typeof captureOutput<unknown>>>;
+    try {
+      output = await captureOutput(() => invoke(handler));
+    } finally {
+      await stores.startDynamo();
+    }
+
+    expect(metricsPrinted(output.lines)).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { AuditWriteFailed: 'Count', Latency: 'Milliseconds' },
+        values: { AuditWriteFailed: 1, Latency: expect.any(Number) },
+      },
+    ]);
+  });
+
+  it('when the price source is down, prints SourceUnavailable', async () => {
+    const handler = await loadObservedHandler({ SQLITE_PATH: `${stores.dir}/absent/price.db` });
+    await captureOutput(() => invoke(handler));
+
+    const { lines } = await captureOutput(() => invoke(handler));
+
+    expect(metricsPrinted(lines)).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { SourceUnavailable: 'Count', Latency: 'Milliseconds' },
+        values: { SourceUnavailable: 1, Latency: expect.any(Number) },
+      },
+    ]);
+  });
+});
