@@ -5,8 +5,10 @@
  */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/common', '<rootDir>/functions', '<rootDir>/infra-local'],
+  roots: ['<rootDir>/common', '<rootDir>/functions', '<rootDir>/infra-local', '<rootDir>/bench'],
   testMatch: ['**/tests/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/.tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/bench/.tmp/'],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
