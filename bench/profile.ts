@@ -1,7 +1,8 @@
-// npm run bench:profile: where does a cold start go? Profiles one cold start of a function's bundle with
-// --cpu-prof (built unminified, same settings otherwise) and attributes self time to the bundled modules,
-// using the `// <path>` markers esbuild writes before each module. Needs nothing running.
-// Usage: node bench/profile.ts [function] [--top 25]
+// npm run bench:profile: where does the time go? Profiles one cold start of a function's bundle (or, with
+// --warm <n>, n warm invocations of price-fetcher and as many raw store calls) with --cpu-prof, built
+// unminified with the same settings otherwise, and attributes self time to the bundled modules using the
+// `// <path>` markers esbuild writes before each module. Needs nothing running.
+// Usage: node bench/profile.ts [function] [--top 25] [--warm 5000]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { buildVariant } from './lib/variants.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' } },
+  options: { top: { type: 'string', default: '25' }, warm: { type: 'string' } },
 });
 const name = positionals[0] ?? 'price-fetcher';
 const root = repoRoot();
@@ -55,20 +56,14 @@ try {
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'cold-profile-'));
-  execFileSync(
-    process.execPath,
-    [
-      '--cpu-prof',
-      '--cpu-prof-interval',
-      '100',
-      '--cpu-prof-dir',
-      dir,
-      join(root, 'bench', 'cold-start-probe.mjs'),
-      built.file,
-      join(root, 'infra-local', 'events', 'price-event.json'),
-    ],
-    { env, stdio: 'ignore' },
-  );
+  const event = join(root, 'infra-local', 'events', 'price-event.json');
+  const probe = values.warm
+    ? [join(root, 'bench', 'warm-probe.ts'), built.file, event, 'warm', values.warm]
+    : [join(root, 'bench', 'cold-start-probe.mjs'), built.file, event];
+  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...probe], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+  });
   const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as Profile;
 
   // Line -> module, from esbuild's "// node_modules/x/y.js" markers in the unminified bundle.
@@ -111,7 +106,7 @@ try {
   });
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
   process.stdout.write(
-    `Self time of one cold start of ${name} by origin (total ${total.toFixed(1)} ms sampled):\n`,
+    `Self time of ${values.warm ? `${values.warm} warm invocations and raw store calls` : 'one cold start'} of ${name} by origin (total ${total.toFixed(1)} ms sampled):\n`,
   );
   for (const [key, value] of [...selfTime.entries()]
     .sort((a, b) => b[1] - a[1])
