@@ -8,8 +8,6 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { lambdaRuntimeEnv } from '../infra-local/lite/lambda-runtime.ts';
-import { findFunction, liteEnvironment } from '../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { buildVariant } from './lib/variants.ts';
@@ -20,7 +18,6 @@ const { values, positionals } = parseArgs({
 });
 const name = positionals[0] ?? 'price-fetcher';
 const root = repoRoot();
-const fn = findFunction(root, name);
 const stores = await BenchStores.start(root, {
   audit: 'pricing-audit-local',
   config: 'pricing-config-local',
@@ -43,27 +40,20 @@ try {
     sdk: 'bundled',
     minify: false,
   });
-  const env = lambdaRuntimeEnv({
-    functionName: fn.functionName,
-    memoryMb: fn.memoryMb,
-    handler: fn.handler,
-    codeDir: fn.codeDir,
-    env: {
-      ...liteEnvironment(root, fn),
-      DYNAMODB_ENDPOINT: stores.endpoint,
-      SQLITE_PATH: stores.sqlitePath,
-      NODE_OPTIONS: '',
-    },
-  });
+  const env = stores.functionEnv(root, name);
   const dir = mkdtempSync(join(tmpdir(), 'cold-profile-'));
   const event = join(root, 'infra-local', 'events', 'price-event.json');
   const probe = values.warm
     ? [join(root, 'bench', 'warm-probe.ts'), built.file, event, 'warm', values.warm]
     : [join(root, 'bench', 'cold-start-probe.mjs'), built.file, event];
-  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...probe], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
-  });
+  execFileSync(
+    process.execPath,
+    ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...probe],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+    },
+  );
   const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as Profile;
 
   // Line -> module, from esbuild's "// node_modules/x/y.js" markers in the unminified bundle.

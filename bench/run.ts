@@ -7,8 +7,6 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
-import { lambdaRuntimeEnv } from '../infra-local/lite/lambda-runtime.ts';
-import { findFunction, liteEnvironment } from '../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
@@ -52,21 +50,7 @@ const stores = await BenchStores.start(root, {
   config: 'pricing-config-local',
 });
 
-const envFor = (name: string): Record<string, string> => {
-  const fn = findFunction(root, name);
-  return lambdaRuntimeEnv({
-    functionName: fn.functionName,
-    memoryMb: fn.memoryMb,
-    handler: fn.handler,
-    codeDir: fn.codeDir,
-    env: {
-      ...liteEnvironment(root, fn),
-      DYNAMODB_ENDPOINT: stores.endpoint,
-      SQLITE_PATH: stores.sqlitePath,
-      NODE_OPTIONS: '',
-    },
-  });
-};
+const envFor = (name: string): Record<string, string> => stores.functionEnv(root, name);
 const eventFile = (name: string) => join(root, 'infra-local', 'events', BENCH_EVENTS[name]!);
 
 try {

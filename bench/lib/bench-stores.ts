@@ -1,19 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../../common/testing/free-port.ts';
+import { lambdaRuntimeEnv } from '../../infra-local/lite/lambda-runtime.ts';
+import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { dynamoReachable } from '../../infra-local/lite/stores.ts';
 import { seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * The stores for benchmarks: dynalite in its own process (as DynamoDB is remote for a Lambda, its CPU is
@@ -49,6 +42,26 @@ export class BenchStores {
     const sqlitePath = join(root, 'bench', '.tmp', 'price.db');
     seedSqlite(root, sqlitePath);
     return new BenchStores(endpoint, sqlitePath, child);
+  }
+
+  /**
+   * The whole environment a function gets in Lambda (reserved variables, then its template variables in lite
+   * mode), pointed at these stores. NODE_OPTIONS is cleared: runtime flags are measured explicitly.
+   */
+  functionEnv(root: string, name: string): Record<string, string> {
+    const fn = findFunction(root, name);
+    return lambdaRuntimeEnv({
+      functionName: fn.functionName,
+      memoryMb: fn.memoryMb,
+      handler: fn.handler,
+      codeDir: fn.codeDir,
+      env: {
+        ...liteEnvironment(root, fn),
+        DYNAMODB_ENDPOINT: this.endpoint,
+        SQLITE_PATH: this.sqlitePath,
+        NODE_OPTIONS: '',
+      },
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,21 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dynamoReachable } from '../../../infra-local/lite/stores.ts';
+import { freePort } from '../../testing/free-port.ts';
 
 const run = promisify(execFile);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Runs a CLI the way npm does, from the repo root; resolves with its output even when it exits non-zero. */
 const cli = async (script: string, args: string[], env: Record<string, string> = {}) => {
