@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yazl from 'yazl';
+import { startLocalS3 } from '../local-s3.ts';
+import { createVaultS3Client } from '../s3-client.ts';
+import { Vault } from '../vault.ts';
 
 /** A handler that answers the health check like the real functions do, reporting its STAGE. */
 export const HEALTHY_HANDLER = `export const handler = async (event) =>
@@ -81,3 +84,68 @@ export function commit(dir: string, message: string): string {
   git(dir, 'commit', '--quiet', '--allow-empty', '-m', message);
   return git(dir, 'rev-parse', 'HEAD');
 }
+
+/** A real s3rver on an ephemeral port with one bucket, and a Vault on it. */
+export async function startTestVault(bucket = 'test-vault', clock?: () => Date) {
+  const dir = await tempDir('s3-');
+  const s3 = await startLocalS3(dir, [bucket]);
+  const client = createVaultS3Client({ endpoint: s3.endpoint });
+  const vault = new Vault({ bucket, s3: client, ...(clock ? { clock } : {}) });
+  return {
+    vault,
+    client,
+    bucket,
+    endpoint: s3.endpoint,
+    async close() {
+      client.destroy();
+      await s3.close();
+    },
+  };
+}
+
+/** A clock that advances one second per call, so records get distinct, ordered timestamps. */
+export function steppingClock(start = '2026-01-01T00:00:00.000Z'): () => Date {
+  let t = Date.parse(start);
+  return () => new Date((t += 1000));
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a release CLI the way npm scripts do (Node 22 type stripping, from the repo root). Asynchronous so
+ * servers running inside the test process (s3rver) keep answering the child.
+ */
+export function runCli(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--openssl-legacy-provider', script, ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+export const CLI = {
+  version: 'common/scripts/release/cli/version.ts',
+  tag: 'common/scripts/release/cli/tag.ts',
+  upload: 'common/scripts/release/cli/vault-upload.ts',
+  status: 'common/scripts/release/cli/vault-status.ts',
+  record: 'common/scripts/release/cli/vault-record.ts',
+  deploy: 'common/scripts/release/cli/deploy.ts',
+  rehearse: 'common/scripts/release/cli/rehearse.ts',
+  notes: 'common/scripts/release/cli/release-notes.ts',
+} as const;
