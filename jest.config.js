@@ -21,5 +21,6 @@ export default {
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  globalSetup: '<rootDir>/common/testing/global-setup.ts',
   testTimeout: 30000,
 };

@@ -1,0 +1,95 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import type { AuditAction } from '../constants/audit.ts';
+import { AuditStatus } from '../constants/audit.ts';
+import { MetricName } from '../constants/metrics.ts';
+import type { AuditItem, AuditSubject } from '../models/audit.ts';
+import { buildAuditItem } from '../models/audit.ts';
+import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
+import type { AuditRepository } from '../utils/audit-repository.ts';
+import { AuditUnavailableError, toAppError } from '../utils/errors.ts';
+
+export interface AuditOptions {
+  repository: AuditRepository;
+  /** The action attempted; a function when one handler serves several (e.g. read and update). */
+  action: AuditAction | ((event: HttpEvent) => AuditAction);
+  /** Extracts the validated parts of who asked for what. Must never throw and never return raw input. */
+  describe: (event: HttpEvent) => AuditSubject;
+  service: string;
+  stage: string;
+  retentionDays: number;
+  logger: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+}
+
+const statusForResponse = (statusCode: number): AuditItem['status'] =>
+  statusCode < 400 ? AuditStatus.Success : AuditStatus.Error;
+
+/**
+ * Writes exactly one immutable audit item for every request that reaches the function, whatever its
+ * outcome, and fails closed: if the write fails, the response is replaced by 503 AUDIT_UNAVAILABLE, so a
+ * price is never returned without its audit record.
+ */
+export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, Error, AppContext> => {
+  const { repository, logger, metrics } = opts;
+  const now = opts.now ?? (() => new Date());
+  const attempted = new WeakSet<object>();
+
+  const write = async (
+    request: HttpRequest,
+    status: AuditItem['status'],
+    httpStatus: number,
+    extra: Pick<AuditItem, 'errorCode' | 'rejectedFields'> = {},
+  ): Promise<void> => {
+    attempted.add(request);
+    const action = typeof opts.action === 'function' ? opts.action(request.event) : opts.action;
+    const item = buildAuditItem({
+      action,
+      status,
+      subject: opts.describe(request.event),
+      requestId: request.context.awsRequestId,
+      correlationId: request.context.correlationId ?? request.context.awsRequestId,
+      httpStatus,
+      service: opts.service,
+      stage: opts.stage,
+      retentionDays: opts.retentionDays,
+      now: now(),
+      outcome: request.context.auditOutcome,
+      ...extra,
+    });
+    try {
+      await repository.write(item);
+    } catch (error) {
+      logger.error('Audit write failed; failing closed', {
+        errorName: (error as Error)?.name,
+        auditStatus: status,
+      });
+      metrics?.addMetric(MetricName.AuditWriteFailed, MetricUnit.Count, 1);
+      throw new AuditUnavailableError(error);
+    }
+  };
+
+  const auditAfter = async (request: HttpRequest): Promise<void> => {
+    const statusCode = request.response?.statusCode ?? 200;
+    await write(request, statusForResponse(statusCode), statusCode);
+  };
+
+  const auditOnError = async (request: HttpRequest): Promise<void> => {
+    // The after phase already tried (and its failure is the error being handled): one item per request.
+    if (attempted.has(request)) return;
+    const error = toAppError(request.error);
+    try {
+      await write(request, error.auditStatus, error.statusCode, {
+        errorCode: error.code,
+        rejectedFields: error.details?.map((detail) => detail.field),
+      });
+    } catch (auditError) {
+      request.error = auditError as Error;
+    }
+  };
+
+  return { after: auditAfter, onError: auditOnError };
+};

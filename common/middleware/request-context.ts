@@ -1,0 +1,56 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import { CORRELATION_ID_PATTERN, HttpHeader } from '../constants/http.ts';
+import { MetricName } from '../constants/metrics.ts';
+import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
+
+interface RequestContextOptions {
+  logger: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+const headerValue = (event: HttpEvent, name: string): string | undefined => {
+  const headers = event.headers ?? {};
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) return headers[key] ?? undefined;
+  }
+  return undefined;
+};
+
+/**
+ * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request
+ * id), puts it on every log line, returns it and the request id as response headers, and records latency.
+ */
+export const requestContext = (
+  opts: RequestContextOptions,
+): MiddlewareObj<HttpEvent, HttpResult, Error, AppContext> => {
+  const { logger, metrics, now } = { now: () => performance.now(), ...opts };
+  const started = new WeakMap<object, number>();
+
+  const requestContextBefore = (request: HttpRequest): void => {
+    started.set(request, now());
+    const offered = headerValue(request.event, HttpHeader.correlationId);
+    const correlationId =
+      offered !== undefined && CORRELATION_ID_PATTERN.test(offered) ? offered : request.context.awsRequestId;
+    request.context.correlationId = correlationId;
+    logger.appendKeys({ correlationId });
+  };
+
+  const requestContextAfter = (request: HttpRequest): void => {
+    const start = started.get(request);
+    if (metrics && start !== undefined) {
+      metrics.addMetric(MetricName.Latency, MetricUnit.Milliseconds, Math.round((now() - start) * 100) / 100);
+    }
+    if (!request.response) return;
+    request.response.headers = {
+      ...request.response.headers,
+      [HttpHeader.requestId]: request.context.awsRequestId,
+      [HttpHeader.correlationId]: request.context.correlationId ?? request.context.awsRequestId,
+    };
+  };
+
+  return { before: requestContextBefore, after: requestContextAfter, onError: requestContextAfter };
+};

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { AuditAction, AuditKeys, AuditStatus, SECONDS_PER_DAY } from '../constants/audit.ts';
+
+export const AuditStatusSchema = z.enum([
+  AuditStatus.Success,
+  AuditStatus.NotFound,
+  AuditStatus.Rejected,
+  AuditStatus.Error,
+]);
+export const AuditActionSchema = z.enum([
+  AuditAction.PriceRead,
+  AuditAction.ConfigRead,
+  AuditAction.ConfigUpdate,
+]);
+
+/**
+ * One immutable audit item per request that reaches a function (DESIGN §5). Only validated values are
+ * stored: a rejected request records which fields were wrong, never what they contained.
+ */
+export const AuditItemSchema = z.object({
+  pk: z.string().startsWith(AuditKeys.userPrefix),
+  sk: z.string().startsWith(AuditKeys.sortPrefix),
+  action: AuditActionSchema,
+  status: AuditStatusSchema,
+  requestId: z.string().min(1),
+  correlationId: z.string().min(1),
+  timestamp: z.iso.datetime({ precision: 3 }),
+  expiresAt: z.number().int().positive(),
+  httpStatus: z.number().int().min(100).max(599),
+  service: z.string().min(1),
+  stage: z.string().min(1),
+  userId: z.string().optional(),
+  productId: z.string().optional(),
+  configKey: z.string().optional(),
+  /** Sparse index key, `PRODUCT#<id>` or `CONFIG#<key>`, present only when the resource id was valid. */
+  resource: z.string().optional(),
+  errorCode: z.string().optional(),
+  rejectedFields: z.array(z.string()).optional(),
+  /** Free-form, validated facts about the outcome, e.g. the config version written. */
+  outcome: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type AuditItem = z.infer<typeof AuditItemSchema>;
+
+/** What the function knows about who asked for what; every field is already validated. */
+export interface AuditSubject {
+  userId?: string | undefined;
+  productId?: string | undefined;
+  configKey?: string | undefined;
+}
+
+export interface AuditEntryInput {
+  action: AuditItem['action'];
+  status: AuditItem['status'];
+  subject: AuditSubject;
+  requestId: string;
+  correlationId: string;
+  httpStatus: number;
+  service: string;
+  stage: string;
+  retentionDays: number;
+  now: Date;
+  errorCode?: string | undefined;
+  rejectedFields?: string[] | undefined;
+  outcome?: AuditItem['outcome'];
+}
+
+const resourceOf = (subject: AuditSubject): string | undefined => {
+  if (subject.productId) return `${AuditKeys.productPrefix}${subject.productId}`;
+  if (subject.configKey) return `${AuditKeys.configPrefix}${subject.configKey}`;
+  return undefined;
+};
+
+/** Builds the item; `sk` carries the ms timestamp and the request id, so two lookups never collide. */
+export const buildAuditItem = (input: AuditEntryInput): AuditItem => {
+  const timestamp = input.now.toISOString();
+  const item: AuditItem = {
+    pk: input.subject.userId ? `${AuditKeys.userPrefix}${input.subject.userId}` : AuditKeys.unknownUser,
+    sk: `${AuditKeys.sortPrefix}${timestamp}#${input.requestId}`,
+    action: input.action,
+    status: input.status,
+    requestId: input.requestId,
+    correlationId: input.correlationId,
+    timestamp,
+    expiresAt: Math.floor(input.now.getTime() / 1000) + input.retentionDays * SECONDS_PER_DAY,
+    httpStatus: input.httpStatus,
+    service: input.service,
+    stage: input.stage,
+  };
+  if (input.subject.userId) item.userId = input.subject.userId;
+  if (input.subject.productId) item.productId = input.subject.productId;
+  if (input.subject.configKey) item.configKey = input.subject.configKey;
+  const resource = resourceOf(input.subject);
+  if (resource) item.resource = resource;
+  if (input.errorCode) item.errorCode = input.errorCode;
+  if (input.rejectedFields?.length) item.rejectedFields = input.rejectedFields;
+  if (input.outcome) item.outcome = input.outcome;
+  return item;
+};

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** The body of every error response. Stable `code`; `details` only for validation errors. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    details: z.array(z.object({ field: z.string(), issue: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,18 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Request } from '@middy/core';
+import type { SqlLease } from '../utils/sql/sql-client.ts';
+
+/** The Lambda context, extended by the kernel middlewares before the handler runs. */
+export interface AppContext extends Context {
+  /** From a well-formed `x-correlation-id` header, else the Lambda request id. */
+  correlationId: string;
+  /** A lazily acquired SQL connection, released by the db-connection middleware on every path. */
+  db: SqlLease;
+  /** Validated facts about the outcome that the handler wants on the audit item (e.g. a version written). */
+  auditOutcome?: Record<string, string | number | boolean>;
+}
+
+export type HttpEvent = APIGatewayProxyEvent;
+export type HttpResult = APIGatewayProxyResult;
+export type HttpRequest = Request<HttpEvent, HttpResult, Error, AppContext>;
+export type HttpHandler = (event: HttpEvent, context: AppContext) => Promise<HttpResult>;

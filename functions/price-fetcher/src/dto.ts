@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
+
+/** `GET /price?id=<productId>&userId=<uuid>`: exactly these two parameters, each once. */
+export const GetPriceQuerySchema = z.object({
+  id: ProductIdSchema,
+  userId: UserIdSchema,
+});
+export type GetPriceQuery = z.infer<typeof GetPriceQuerySchema>;

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+
+const dist = join(process.cwd(), 'dist');
+const event = JSON.parse(
+  readFileSync(join(process.cwd(), 'infra-local', 'events', 'price-event.json'), 'utf8'),
+) as unknown;
+
+describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
+  let stores: TestStores;
+  beforeAll(async () => {
+    stores = await TestStores.start();
+  });
+  afterAll(() => stores.close());
+
+  it('answers price-event.json with 200 and the seeded price, from a cold start', async () => {
+    const outcome = await invokeLocalLambda({
+      codeDir: join(dist, 'price-fetcher'),
+      handler: 'index.handler',
+      env: stores.priceFetcherEnv(),
+      event,
+      functionName: 'price-fetcher-test',
+      timeoutSeconds: 10,
+    });
+
+    expect(outcome.ok).toBe(true);
+    const result = (outcome as { result: APIGatewayProxyResult }).result;
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
+    expect(await stores.auditItemFor(result.headers!['x-request-id'] as string)).toHaveLength(1);
+  });
+
+  it('fails init with a clear configuration error when a required variable is missing', async () => {
+    const { AUDIT_TABLE: _omitted, ...env } = stores.priceFetcherEnv();
+    const outcome = await invokeLocalLambda({
+      codeDir: join(dist, 'price-fetcher'),
+      handler: 'index.handler',
+      env,
+      event,
+      functionName: 'price-fetcher-test',
+    });
+
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok === false && outcome.error.errorMessage).toMatch(/AUDIT_TABLE: is required/);
+  });
+});
+
+describe('what the production bundle contains', () => {
+  const meta = JSON.parse(readFileSync(join(dist, 'price-fetcher.meta.json'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+  };
+  const inputs = Object.keys(meta.inputs);
+  const bundle = readFileSync(join(dist, 'price-fetcher', 'index.mjs'), 'utf8');
+
+  it('has the handler and the kernel it needs', () => {
+    expect(inputs).toContain('functions/price-fetcher/src/handler.ts');
+    expect(inputs).toContain('common/middleware/http-chain.ts');
+  });
+
+  it('contains no dynalite, no lite runner, no seed tooling and no test code', () => {
+    const forbidden = inputs.filter((input) =>
+      /node_modules\/(dynalite|s3rver|jest|@jest|aws-sdk-client-mock|fast-check)\/|infra-local\/|common\/testing\/|common\/scripts\/|\/tests\//.test(
+        input,
+      ),
+    );
+    expect(forbidden).toEqual([]);
+    expect(bundle).not.toMatch(/dynalite|leveldown|classic-level/);
+  });
+});

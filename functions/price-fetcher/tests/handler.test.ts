@@ -1,0 +1,311 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ErrorBodySchema } from '../../../common/models/error.ts';
+import { AuditItemSchema } from '../../../common/models/audit.ts';
+import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
+import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
+import { loadHandler } from '../../../common/testing/load-handler.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+
+const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
+
+let stores: TestStores;
+let handler: LambdaHandler;
+
+beforeAll(async () => {
+  stores = await TestStores.start();
+  handler = await loadHandler(HANDLER, stores.priceFetcherEnv());
+});
+afterAll(async () => {
+  await stores.close();
+});
+
+/** Invokes the real Middy handler. */
+const respond = async (
+  event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
+  fn: LambdaHandler = handler,
+) => {
+  const context = lambdaContext();
+  const response = (await fn(event, context)) as APIGatewayProxyResult;
+  return {
+    response,
+    body: JSON.parse(response.body) as Record<string, unknown>,
+    requestId: context.awsRequestId,
+  };
+};
+
+/** Invokes the real Middy handler and returns the response with the audit items it wrote. */
+const call = async (event?: ReturnType<typeof apiEvent>, fn?: LambdaHandler) => {
+  const result = await respond(event, fn);
+  return { ...result, audit: await stores.auditItemFor(result.requestId) };
+};
+
+const errorOf = (body: unknown) => ErrorBodySchema.parse(body).error;
+
+describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
+  it('when the product exists, returns 200 with the price and audits SUCCESS', async () => {
+    const { response, body, audit, requestId } = await call();
+
+    expect(response.statusCode).toBe(200);
+    expect(body).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
+    expect(response.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      'x-correlation-id': 'local-price-event-0001',
+      'X-Content-Type-Options': 'nosniff',
+      'Strict-Transport-Security': expect.stringContaining('max-age='),
+    });
+    expect(audit).toHaveLength(1);
+    const item = AuditItemSchema.parse(audit[0]);
+    expect(item).toMatchObject({
+      pk: `USER#${USER}`,
+      action: 'PRICE_READ',
+      status: 'SUCCESS',
+      productId: 'PROD-101',
+      resource: 'PRODUCT#PROD-101',
+      userId: USER,
+      requestId,
+      correlationId: 'local-price-event-0001',
+      httpStatus: 200,
+      stage: 'local',
+    });
+    expect(item.sk).toBe(`AUDIT#${item.timestamp}#${requestId}`);
+    const retentionSeconds = item.expiresAt - Math.floor(Date.parse(item.timestamp) / 1000);
+    expect(retentionSeconds).toBe(7 * 86_400);
+  });
+
+  it.each([
+    ['PROD-CHEAP', 0.1, 'USD'],
+    ['PROD-FREE', 0, 'USD'],
+    ['PROD-BIG', 1234567.89, 'USD'],
+    ['PROD-103', 1500, 'JPY'],
+    ['PROD-102', 24.5, 'EUR'],
+  ])('reads %s exactly as seeded (%p %s), with no float surprises', async (id, price, currency) => {
+    const { response, body } = await call(apiEvent({ query: { id, userId: USER } }));
+    expect(response.statusCode).toBe(200);
+    expect(body).toEqual({ productId: id, price, currency });
+    expect(response.body).toContain(`"price":${price}`);
+  });
+
+  it('when the product is unknown, returns 404 PRICE_NOT_FOUND and audits NOT_FOUND', async () => {
+    const { response, body, audit, requestId } = await call(
+      apiEvent({ query: { id: 'PROD-999', userId: USER } }),
+    );
+
+    expect(response.statusCode).toBe(404);
+    expect(errorOf(body)).toMatchObject({ code: 'PRICE_NOT_FOUND', requestId });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      status: 'NOT_FOUND',
+      productId: 'PROD-999',
+      errorCode: 'PRICE_NOT_FOUND',
+      httpStatus: 404,
+    });
+  });
+
+  it('when the user id is not a UUID, returns 400 naming the field and audits REJECTED without the value', async () => {
+    const { response, body, audit } = await call(
+      apiEvent({ query: { id: 'PROD-101', userId: 'bob@example.com' } }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    const error = errorOf(body);
+    expect(error.code).toBe('VALIDATION_ERROR');
+    expect(error.details).toEqual([{ field: 'userId', issue: 'must be a UUID' }]);
+    expect(response.body).not.toContain('bob@example.com');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      pk: 'USER#UNIDENTIFIED',
+      status: 'REJECTED',
+      productId: 'PROD-101',
+      rejectedFields: ['userId'],
+    });
+    expect(JSON.stringify(audit[0])).not.toContain('bob@example.com');
+  });
+
+  it('when the product id is hostile, returns 400 and never echoes it', async () => {
+    const hostile = `' OR 1=1 --<script>${'x'.repeat(5000)}`;
+    const { response, body, audit } = await call(apiEvent({ query: { id: hostile, userId: USER } }));
+
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(body).details).toEqual([
+      { field: 'id', issue: expect.stringContaining('letters, digits') },
+    ]);
+    expect(response.body).not.toContain('OR 1=1');
+    expect(response.body.length).toBeLessThan(600);
+    expect(audit[0]).toMatchObject({ status: 'REJECTED', userId: USER, rejectedFields: ['id'] });
+    expect(audit[0]).not.toHaveProperty('productId');
+    expect(JSON.stringify(audit[0])).not.toContain('OR 1=1');
+  });
+
+  it('when parameters are missing, returns 400 naming each one', async () => {
+    const { response, body, audit } = await call(apiEvent({ query: null }));
+
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(body).details).toEqual([
+      { field: 'id', issue: 'is required' },
+      { field: 'userId', issue: 'is required' },
+    ]);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['id', 'userId'] });
+  });
+
+  it('when a parameter is repeated, returns 400 even if each value is valid', async () => {
+    const { response, body, audit } = await call(
+      apiEvent({ query: { id: ['PROD-101', 'PROD-102'], userId: USER } }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(body).details).toEqual([{ field: 'id', issue: 'must be given exactly once' }]);
+    expect(audit[0]).toMatchObject({ status: 'REJECTED', userId: USER });
+    expect(audit[0]).not.toHaveProperty('productId');
+  });
+
+  it('when an unknown parameter is present, returns 400 and names it only if printable', async () => {
+    const named = await call(apiEvent({ query: { id: 'PROD-101', userId: USER, debug: 'true' } }));
+    expect(named.response.statusCode).toBe(400);
+    expect(errorOf(named.body).details).toEqual([{ field: 'query', issue: 'unknown parameter: debug' }]);
+
+    const hostile = await call(apiEvent({ query: { id: 'PROD-101', userId: USER, '<img src=x>': '1' } }));
+    expect(hostile.response.statusCode).toBe(400);
+    expect(errorOf(hostile.body).details).toEqual([{ field: 'query', issue: 'unknown parameter' }]);
+    expect(hostile.response.body).not.toContain('<img');
+    expect(hostile.audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['query'] });
+  });
+
+  it('when the method is not GET, returns 405 and audits REJECTED', async () => {
+    const { response, body, audit } = await call(
+      apiEvent({ method: 'DELETE', query: { id: 'PROD-101', userId: USER } }),
+    );
+    expect(response.statusCode).toBe(405);
+    expect(errorOf(body).code).toBe('METHOD_NOT_ALLOWED');
+    expect(audit[0]).toMatchObject({ status: 'REJECTED' });
+  });
+
+  it('adds CORS headers for the configured origin only', async () => {
+    const allowed = await call(
+      apiEvent({ query: { id: 'PROD-101', userId: USER }, headers: { Origin: 'https://app.example.com' } }),
+    );
+    expect(allowed.response.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+
+    const other = await call(
+      apiEvent({ query: { id: 'PROD-101', userId: USER }, headers: { Origin: 'https://evil.example' } }),
+    );
+    expect(other.response.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+
+  it('ignores a malformed correlation id and uses the request id instead', async () => {
+    const { response, audit, requestId } = await call(
+      apiEvent({
+        query: { id: 'PROD-101', userId: USER },
+        headers: { 'X-Correlation-Id': 'bad id with spaces' },
+      }),
+    );
+    expect(response.headers?.['x-correlation-id']).toBe(requestId);
+    expect(audit[0]?.correlationId).toBe(requestId);
+  });
+
+  it('writes one distinct item per lookup, even for identical lookups in the same millisecond', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => call()));
+    const keys = new Set(results.map((result) => `${result.audit[0]?.pk}|${result.audit[0]?.sk}`));
+    expect(results.every((result) => result.response.statusCode === 200 && result.audit.length === 1)).toBe(
+      true,
+    );
+    expect(keys.size).toBe(10);
+  });
+
+  it('indexes lookups by product, so "who looked at PROD-104" is one Query', async () => {
+    await call(apiEvent({ query: { id: 'PROD-104', userId: USER } }));
+    await call(apiEvent({ query: { id: 'PROD-104', userId: '11111111-2222-4333-8444-555555555555' } }));
+    const items = await stores.auditByResource('PRODUCT#PROD-104');
+    expect(items.map((item) => item.userId).sort()).toEqual(['11111111-2222-4333-8444-555555555555', USER]);
+  });
+});
+
+describe('failure paths', () => {
+  it('when the SQL source cannot be opened, returns 503 SOURCE_UNAVAILABLE without internals and audits ERROR', async () => {
+    const broken = await loadHandler(
+      HANDLER,
+      stores.priceFetcherEnv({ SQLITE_PATH: `${stores.dir}/missing/price.db` }),
+    );
+    const { response, body, audit, requestId } = await call(undefined, broken);
+
+    expect(response.statusCode).toBe(503);
+    expect(errorOf(body)).toEqual({ code: 'SOURCE_UNAVAILABLE', message: expect.any(String), requestId });
+    expect(response.body).not.toMatch(/sqlite|missing|price\.db|stack/i);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ status: 'ERROR', errorCode: 'SOURCE_UNAVAILABLE', httpStatus: 503 });
+  });
+
+  it('when a stored row is corrupt, returns 500 INTERNAL_ERROR with a generic message and audits ERROR', async () => {
+    const { seedCorruptRow } = await import('./support/corrupt-row.ts');
+    const path = seedCorruptRow(stores.dir);
+    const corrupt = await loadHandler(HANDLER, stores.priceFetcherEnv({ SQLITE_PATH: path }));
+    const { response, body, audit } = await call(
+      apiEvent({ query: { id: 'PROD-BAD', userId: USER } }),
+      corrupt,
+    );
+
+    expect(response.statusCode).toBe(500);
+    expect(errorOf(body)).toMatchObject({ code: 'INTERNAL_ERROR', message: 'An internal error occurred.' });
+    expect(response.body).not.toMatch(/product_prices|SELECT|decimals|Error:/);
+    expect(audit[0]).toMatchObject({ status: 'ERROR', errorCode: 'INTERNAL_ERROR', productId: 'PROD-BAD' });
+  });
+
+  it('when the audit table is unreachable, returns 503 AUDIT_UNAVAILABLE and no price (fail closed)', async () => {
+    await stores.stopDynamo();
+    try {
+      const { response, body } = await respond();
+      expect(response.statusCode).toBe(503);
+      expect(errorOf(body).code).toBe('AUDIT_UNAVAILABLE');
+      expect(response.body).not.toContain('99.99');
+    } finally {
+      await stores.startDynamo();
+    }
+    // The same container recovers once the table is back, with no restart.
+    const { response, audit } = await call();
+    expect(response.statusCode).toBe(200);
+    expect(audit).toHaveLength(1);
+  });
+
+  it('when the audit write fails on an error path, the 503 AUDIT_UNAVAILABLE replaces the original error', async () => {
+    await stores.stopDynamo();
+    try {
+      const { response, body } = await respond(apiEvent({ query: { id: 'PROD-999', userId: USER } }));
+      expect(response.statusCode).toBe(503);
+      expect(errorOf(body).code).toBe('AUDIT_UNAVAILABLE');
+    } finally {
+      await stores.startDynamo();
+    }
+  });
+});
+
+describe('health check (direct invoke)', () => {
+  it('when both stores answer, returns 200 with each check and the version, and writes no audit item', async () => {
+    const before = (await stores.auditItems()).length;
+    const response = (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      status: 'ok',
+      checks: { priceSource: 'ok', auditTable: 'ok' },
+      version: '1.2.3-test',
+    });
+    expect((await stores.auditItems()).length).toBe(before);
+  });
+
+  it('when a store is down, returns 503 naming the failed check', async () => {
+    const broken = await loadHandler(
+      HANDLER,
+      stores.priceFetcherEnv({ SQLITE_PATH: `${stores.dir}/nowhere.db` }),
+    );
+    const response = (await broken({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toEqual({
+      status: 'error',
+      checks: { priceSource: 'error', auditTable: 'ok' },
+      version: '1.2.3-test',
+    });
+  });
+});

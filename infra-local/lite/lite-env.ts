@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { TemplateFunction } from './template.ts';
+import { applyEnvVars, readEnvVarsFile, readTemplate } from './template.ts';
+import { templatePath } from './paths.ts';
+
+/** The env-vars file lite mode applies on top of the template (same format as `sam local invoke --env-vars`). */
+export const liteEnvVarsPath = (root: string): string => join(root, 'infra-local', 'env', 'lite.json');
+
+/** Finds a template function by folder name (`price-fetcher`) or logical id (`PriceFetcherFunction`). */
+export const findFunction = (root: string, nameOrId: string): TemplateFunction => {
+  const functions = readTemplate(templatePath(root));
+  const fn = functions.find((candidate) => candidate.name === nameOrId || candidate.logicalId === nameOrId);
+  if (!fn) {
+    throw new Error(
+      `No function "${nameOrId}" in infra-local/local-debug.yaml. Known: ${functions.map((f) => f.name).join(', ')}`,
+    );
+  }
+  return fn;
+};
+
+/** A function's lite-mode environment: template, then lite.json, then the caller's `--env-vars` file. */
+export const liteEnvironment = (
+  root: string,
+  fn: TemplateFunction,
+  envVarsFile?: string,
+): Record<string, string> => {
+  let environment = applyEnvVars(fn, readEnvVarsFile(liteEnvVarsPath(root)));
+  if (envVarsFile) environment = applyEnvVars({ ...fn, environment }, readEnvVarsFile(envVarsFile));
+  return environment;
+};

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { isAbsolute, join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { localDynamoClient, seedDynamo } from '../seed/seed-dynamodb.ts';
+import { seedSqlite } from '../seed/seed-sqlite.ts';
+
+export interface RunningDynalite {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite, an implementation of the DynamoDB API, in this process. In memory by default; with
+ * `path`, persisted in LevelDB. Port 0 picks a free port (tests).
+ */
+export const startDynalite = async (
+  options: { port?: number; host?: string; path?: string } = {},
+): Promise<RunningDynalite> => {
+  const host = options.host ?? '127.0.0.1';
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+/** True when something answering the DynamoDB API listens at `endpoint` (dynalite or DynamoDB Local). */
+export const dynamoReachable = async (endpoint: string): Promise<boolean> => {
+  const client = localDynamoClient(endpoint, { maxAttempts: 1 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+};
+
+export interface LiteStores {
+  dynamoEndpoint: string;
+  sqlitePath: string;
+  /** True when this call started dynalite itself (and `stop()` will stop it). */
+  started: boolean;
+  seeded: { tables: Record<string, string>; products?: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes the lite stores usable for a run: reuses a DynamoDB endpoint that already answers (from
+ * `npm run dev:env`), or starts an in-memory dynalite on that port; creates missing tables; builds the
+ * embedded SQL file when it does not exist. Stores it started, it stops in `stop()`.
+ */
+export const ensureLiteStores = async (options: {
+  root: string;
+  env: Record<string, string>;
+  reseedSql?: boolean;
+}): Promise<LiteStores> => {
+  const dynamoEndpoint = options.env.DYNAMODB_ENDPOINT;
+  if (!dynamoEndpoint)
+    throw new Error('DYNAMODB_ENDPOINT is not set for lite mode (infra-local/env/lite.json)');
+  let running: RunningDynalite | undefined;
+  if (!(await dynamoReachable(dynamoEndpoint))) {
+    const url = new URL(dynamoEndpoint);
+    running = await startDynalite({ host: url.hostname, port: Number(url.port) });
+  }
+  const tables = await seedDynamo(dynamoEndpoint, {
+    audit: options.env.AUDIT_TABLE ?? 'pricing-audit-local',
+  });
+
+  const configured = options.env.SQLITE_PATH || join('.local', 'price.db');
+  const sqlitePath = isAbsolute(configured) ? configured : join(options.root, configured);
+  const seeded: LiteStores['seeded'] = { tables };
+  if (options.reseedSql || !existsSync(sqlitePath))
+    seeded.products = seedSqlite(options.root, sqlitePath).products;
+
+  return {
+    dynamoEndpoint,
+    sqlitePath,
+    started: running !== undefined,
+    seeded,
+    stop: async () => {
+      await running?.close();
+    },
+  };
+};
