@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ENVIRONMENTS, regionFor, type Environment, type PromotionTarget } from '../../constants/release.ts';
 import { deployVersion } from './deploy.ts';
-import { invokeInChildProcess, type LocalInvoke } from './deploy-targets/local-invoke.ts';
-import { LocalTarget } from './deploy-targets/local.ts';
+import { LocalTarget, type LocalInvoke } from './deploy-targets/local.ts';
+import { invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
+import { templatePath } from '../../../infra-local/lite/paths.ts';
 import { ReleaseError, SmokeTestError, UsageError } from './errors.ts';
 import { createGitRunner } from './git.ts';
 import { startLocalS3 } from './local-s3.ts';
+import { startRehearsalStores } from './rehearsal-env.ts';
 import { renderReleaseNotes } from './release-notes.ts';
 import { createVaultS3Client } from './s3-client.ts';
 import { collectStatus, formatStatus, type VersionStatus } from './status.ts';
@@ -28,8 +31,11 @@ export interface RehearsalOptions {
   failAt?: Environment;
   /** Overrides the computed version (useful when nothing releasable exists in the history). */
   version?: string;
-  /** Environment of each locally deployed function (the stores the health check needs). */
-  envFor?: (functionName: string, env: Environment) => Record<string, string>;
+  /**
+   * Environment of each locally deployed function. By default, when the source repository has the lite-mode
+   * template, its functions get lite mode's environment and private lite stores (dynalite, embedded SQL).
+   */
+  envFor?: (baseName: string, env: Environment) => Record<string, string>;
   invoke?: LocalInvoke;
   log?: (line: string) => void;
 }
@@ -84,6 +90,12 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
   await mkdir(s3Dir, { recursive: true });
   const s3 = await startLocalS3(s3Dir, [VAULT_BUCKET]);
   const client = createVaultS3Client({ endpoint: s3.endpoint });
+  const stores =
+    !opts.envFor && existsSync(templatePath(opts.sourceRepo))
+      ? await startRehearsalStores(opts.sourceRepo)
+      : null;
+  // The functions' own logs would drown the rehearsal's story; they are kept next to the other evidence.
+  const logs = createWriteStream(path.join(opts.root, 'functions.log'));
   try {
     const vault = new Vault({ bucket: VAULT_BUCKET, s3: client });
     let version = opts.version;
@@ -106,7 +118,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     });
     for (const f of manifest.files) log(`   ${f.name} ${f.size} bytes sha256:${f.sha256}`);
 
-    const realInvoke = opts.invoke ?? invokeInChildProcess;
+    const realInvoke = opts.invoke ?? invokeLocalLambda;
     const failAt = opts.failAt;
     // The injected failure answers like an unhealthy function would, so the real smoke-test path handles it.
     const invoke: LocalInvoke = async (o) =>
@@ -122,9 +134,12 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     const target = new LocalTarget({
       root: path.join(opts.root, 'targets'),
       invoke,
+      logs,
       envFor: (fn) => {
-        const env = fn.slice(fn.lastIndexOf('-') + 1) as Environment;
-        return { AWS_REGION: regionFor(env), STAGE: env, ...(opts.envFor?.(fn, env) ?? {}) };
+        const dash = fn.lastIndexOf('-');
+        const env = fn.slice(dash + 1) as Environment;
+        const extra = (opts.envFor ?? stores?.envFor)?.(fn.slice(0, dash), env) ?? {};
+        return { STAGE: env, ...extra, AWS_REGION: regionFor(env) };
       },
     });
 
@@ -193,5 +208,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
   } finally {
     client.destroy();
     await s3.close();
+    await stores?.stop();
+    await new Promise((resolve) => logs.end(resolve));
   }
 }

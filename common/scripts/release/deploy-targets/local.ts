@@ -5,16 +5,34 @@ import { DeploymentError } from '../errors.ts';
 import { sha256Hex } from '../hash.ts';
 import { judgeHealthResponse, type SmokeResult } from '../smoke.ts';
 import { readZip } from '../zip-reader.ts';
-import { invokeInChildProcess, type LocalInvoke } from './local-invoke.ts';
+import type { Writable } from 'node:stream';
+import { invokeLocalLambda } from '../../../../infra-local/lite/lambda-runtime.ts';
 import type { DeployRequest, DeployTarget, FunctionDeployment } from './target.ts';
+
+/** The shape of lite mode's `invokeLocalLambda`, so tests and fault injection can stand in for it. */
+export type LocalInvoke = (opts: {
+  codeDir: string;
+  handler: string;
+  env: Record<string, string>;
+  event: unknown;
+  functionName: string;
+  timeoutSeconds?: number;
+  logs?: Writable;
+}) => Promise<
+  { ok: true; result: unknown } | { ok: false; error: { errorType: string; errorMessage: string } }
+>;
 
 export interface LocalTargetOptions {
   /** Folder holding `<env>/<version>/<function>/` bundles and `<env>/<function>.live.json` alias pointers. */
   root: string;
   /** The environment variables a function gets, per deployed function name. */
   envFor?: (functionName: string) => Record<string, string>;
+  /** Lite mode's Lambda-like runtime by default: the bundle runs in a worker with only its own env. */
   invoke?: LocalInvoke;
   handler?: string;
+  timeoutSeconds?: number;
+  /** Where the functions' own logs go (lite mode's default is this process's stderr). */
+  logs?: Writable;
 }
 
 interface AliasTarget {
@@ -38,17 +56,23 @@ export class LocalTarget implements DeployTarget {
   private readonly envFor: (functionName: string) => Record<string, string>;
   private readonly invoke: LocalInvoke;
   private readonly handler: string;
+  private readonly timeoutSeconds: number;
+  private readonly logs: Writable | undefined;
 
   constructor({
     root,
     envFor = () => ({}),
-    invoke = invokeInChildProcess,
+    invoke = invokeLocalLambda,
     handler = 'index.handler',
+    timeoutSeconds = 10,
+    logs,
   }: LocalTargetOptions) {
     this.root = root;
     this.envFor = envFor;
     this.invoke = invoke;
     this.handler = handler;
+    this.timeoutSeconds = timeoutSeconds;
+    this.logs = logs;
   }
 
   async deploy({
@@ -84,6 +108,8 @@ export class LocalTarget implements DeployTarget {
       env: this.envFor(functionName),
       event: HEALTH_CHECK_EVENT,
       functionName,
+      timeoutSeconds: this.timeoutSeconds,
+      ...(this.logs ? { logs: this.logs } : {}),
     });
     if (!res.ok) return { ok: false, detail: `${res.error.errorType}: ${res.error.errorMessage}` };
     return judgeHealthResponse(res.result);

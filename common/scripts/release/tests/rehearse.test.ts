@@ -73,4 +73,23 @@ describe('release rehearsal', () => {
     );
     expect(dev.version).toBe('v1.4.0');
   });
+
+  it('rehearses the real build: npm run build once, the lite runtime and lite stores answer every health check', async () => {
+    const res = await runCli(CLI.rehearse, ['--root', root], { GITHUB_RUN_ID: '' });
+    expect(res.stderr).toContain('1. build once');
+    expect(res.status).toBe(0);
+    const sha = sha256Hex(await readFile(path.join(process.cwd(), 'dist', 'price-fetcher.zip')));
+    expect(res.stderr).toContain(`price-fetcher.zip`);
+    expect(res.stderr).toContain(sha);
+    for (const env of ['dev', 'qa', 'uat', 'prod', 'dr']) {
+      expect(res.stderr).toMatch(
+        new RegExp(`\\[${env}\\] smoke price-fetcher-${env}: passed \\(statusCode 200 .*"status":"ok"`),
+      );
+      const pointer = JSON.parse(
+        await readFile(path.join(root, 'targets', env, 'price-fetcher.live.json'), 'utf8'),
+      );
+      expect(pointer.codeSha256).toBe(sha);
+    }
+    expect(res.stdout).toContain('graveyard: empty');
+  }, 120_000);
 });
