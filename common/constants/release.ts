@@ -20,6 +20,18 @@ export const REQUIRED_PREVIOUS_STAGE = { qa: null, uat: 'qa', prod: 'uat' } as c
   PromotionTarget | null
 >;
 
+/**
+ * The environment whose smoke-passed record (in the vault) a deployment requires: the same stage order the
+ * tags enforce, checked again at deploy time so a manual `npm run deploy` cannot skip a stage either.
+ */
+export const DEPLOY_PREREQUISITE = {
+  dev: null,
+  qa: null,
+  uat: 'qa',
+  prod: 'uat',
+  dr: 'prod',
+} as const satisfies Record<Environment, Environment | null>;
+
 export const PRIMARY_REGION = 'us-east-1';
 /** DR lives in another region so a regional outage cannot take both down. */
 export const DR_REGION = 'us-west-2';

@@ -1,6 +1,6 @@
-import type { Environment } from '../../constants/release.ts';
+import { DEPLOY_PREREQUISITE, type Environment } from '../../constants/release.ts';
 import type { PromotionFunction, PromotionRecord } from '../../models/release.ts';
-import { DeploymentError, ReleaseError, SmokeTestError, UsageError } from './errors.ts';
+import { DeploymentError, ReleaseError, SmokeTestError, StageOrderError, UsageError } from './errors.ts';
 import type { DeployTarget, FunctionDeployment } from './deploy-targets/target.ts';
 import type { Vault, VerifiedArtifact } from './vault.ts';
 
@@ -32,6 +32,17 @@ const baseNameOf = (fileName: string) => fileName.replace(/\.zip$/, '');
 export async function deployVersion(opts: DeployVersionOptions): Promise<DeployOutcome> {
   const { vault, target, env, version, actor, run, log = () => {} } = opts;
   const manifest = await vault.readManifest(version);
+  const prerequisite = DEPLOY_PREREQUISITE[env];
+  if (prerequisite) {
+    const passed = (await vault.listPromotions(version)).some(
+      (r) => r.environment === prerequisite && r.result === 'smoke-passed',
+    );
+    if (!passed) {
+      throw new StageOrderError(
+        `${version} cannot be deployed to ${env}: it has not passed ${prerequisite} (no smoke-passed record in the vault)`,
+      );
+    }
+  }
   const wanted = opts.functions?.length ? new Set(opts.functions) : null;
   const files = manifest.files.filter((f) => !wanted || wanted.has(baseNameOf(f.name)));
   if (wanted) {

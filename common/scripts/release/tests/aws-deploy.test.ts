@@ -172,6 +172,15 @@ describe('AWS Lambda deploy sequence', () => {
   });
 
   it('DR uploads the verified zip bytes (its region cannot read the vault bucket) in us-west-2', async () => {
+    await t.vault.recordPromotion({
+      version: 'v1.4.0',
+      environment: 'prod',
+      result: 'smoke-passed',
+      actor: 'alice',
+      at: t.vault.now().toISOString(),
+      run: 'run-6',
+      functions: [],
+    });
     await deploy('dr', 'bytes');
     const input = lambdaMock.commandCalls(UpdateFunctionCodeCommand)[0]!.args[0].input;
     expect(input.FunctionName).toBe('price-fetcher-dr');
@@ -180,6 +189,13 @@ describe('AWS Lambda deploy sequence', () => {
     expect(Buffer.from(input.ZipFile as Uint8Array).equals(zip.bytes)).toBe(true);
     expect(regionFor('dr')).toBe(DR_REGION);
     expect(regionFor('prod')).toBe(PRIMARY_REGION);
+  });
+
+  it('a deployment that would skip a stage is refused before anything is touched', async () => {
+    await expect(deploy('dr', 'bytes')).rejects.toThrow(
+      'v1.4.0 cannot be deployed to dr: it has not passed prod (no smoke-passed record in the vault)',
+    );
+    expect(lambdaMock.calls()).toHaveLength(0);
   });
 
   it('verify (the read-only health check) passes a 200 and fails a crash, a 5xx or a non-answer', async () => {

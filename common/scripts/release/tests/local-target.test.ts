@@ -103,6 +103,22 @@ describe('local deploy target', () => {
     expect(unknown.stderr.trim()).toBe('error: v2.0.0 has no artifact for: nope');
   });
 
+  it('the deploy CLI refuses PROD for a version that never passed UAT', async () => {
+    await upload('v3.0.0', { 'price-fetcher': HEALTHY_HANDLER });
+    await deploy('v3.0.0', 'qa');
+    const env = { VAULT_BUCKET: t.bucket, VAULT_S3_ENDPOINT: t.endpoint, GITHUB_RUN_ID: '' };
+    const res = await runCli(
+      CLI.deploy,
+      ['--env', 'prod', '--version', 'v3.0.0', '--target', 'local', '--local-root', root],
+      env,
+    );
+    expect(res.status).not.toBe(0);
+    expect(res.stderr.trim()).toBe(
+      'error: v3.0.0 cannot be deployed to prod: it has not passed uat (no smoke-passed record in the vault)',
+    );
+    expect(await target.liveVersion('price-fetcher-prod')).toBeNull();
+  });
+
   it('reads back exactly the files of a deterministic zip', async () => {
     const files = {
       'index.mjs': HEALTHY_HANDLER,
