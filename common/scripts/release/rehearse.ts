@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import semver from 'semver';
 import { ENVIRONMENTS, regionFor, type Environment, type PromotionTarget } from '../../constants/release.ts';
 import { deployVersion } from './deploy.ts';
 import { LocalTarget, type LocalInvoke } from './deploy-targets/local.ts';
@@ -29,6 +30,11 @@ export interface RehearsalOptions {
   /** Runs the build once; by default `npm run build` in the source repo. */
   build?: () => Promise<void>;
   failAt?: Environment;
+  /**
+   * Continue from the previous rehearsal in `root` (its vault, tags and deployed versions) instead of starting
+   * clean: the new version lands on top of the last one, so a failure rolls back to a real previous version.
+   */
+  keep?: boolean;
   /** Overrides the computed version (useful when nothing releasable exists in the history). */
   version?: string;
   /**
@@ -72,7 +78,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
   const log = opts.log ?? (() => {});
   if (opts.failAt && !ENVIRONMENTS.includes(opts.failAt))
     throw new UsageError(`--fail-at must be one of ${ENVIRONMENTS}`);
-  await rm(opts.root, { recursive: true, force: true });
+  const scratchDir = path.join(opts.root, 'repo');
+  const continuing = Boolean(opts.keep) && existsSync(path.join(scratchDir, '.git'));
+  if (!continuing) await rm(opts.root, { recursive: true, force: true });
   await mkdir(opts.root, { recursive: true });
 
   log('1. build once');
@@ -80,9 +88,14 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
 
   const source = createGitRunner(opts.sourceRepo);
   const commit = await source(['rev-parse', 'HEAD']);
-  const scratchDir = path.join(opts.root, 'repo');
-  await source(['clone', '--quiet', '--no-checkout', opts.sourceRepo, scratchDir]);
   const git = createGitRunner(scratchDir);
+  if (continuing) {
+    await git(['fetch', '--quiet', 'origin']);
+    // Moves HEAD to the new build commit without a working tree; the earlier rehearsal tags stay.
+    await git(['update-ref', '--no-deref', 'HEAD', commit]);
+  } else {
+    await source(['clone', '--quiet', '--no-checkout', opts.sourceRepo, scratchDir]);
+  }
   await git(['config', 'user.name', 'release rehearsal']);
   await git(['config', 'user.email', 'rehearsal@localhost']);
 
@@ -100,8 +113,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     const vault = new Vault({ bucket: VAULT_BUCKET, s3: client });
     let version = opts.version;
     if (!version) {
-      const next = await computeNextVersion(git, await vault.listVersions());
-      version = next.next ?? 'v0.1.0';
+      const taken = await vault.listVersions();
+      const next = await computeNextVersion(git, taken);
+      // A rehearsal always needs a version, even when the history has nothing releasable: take the next patch.
+      version = next.next ?? nextPatch([next.previous ?? 'v0.0.0', ...taken]);
       log(
         next.next
           ? `   next version ${version} (${next.bump} bump since ${next.previous ?? 'the first commit'})`
@@ -211,4 +226,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     await stores?.stop();
     await new Promise((resolve) => logs.end(resolve));
   }
+}
+
+/** The patch after the highest of the given versions. */
+function nextPatch(versions: readonly string[]): string {
+  const highest = versions.map((v) => v.replace(/^v/, '')).sort(semver.rcompare)[0] ?? '0.0.0';
+  return `v${semver.inc(highest, 'patch')}`;
 }

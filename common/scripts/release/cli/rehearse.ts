@@ -4,7 +4,7 @@ import type { Environment } from '../../../constants/release.ts';
 import { info, out, runCli } from '../cli-support.ts';
 import { rehearse } from '../rehearse.ts';
 
-// npm run release:rehearse [-- --fail-at qa] [--dist <dir> (skips the build)] [--root .local/rehearsal] [--version vX.Y.Z]
+// npm run release:rehearse [-- --fail-at qa] [--keep] [--dist <dir> (skips the build)] [--root .local/rehearsal] [--version vX.Y.Z]
 runCli(async () => {
   const { values } = parseArgs({
     options: {
@@ -13,6 +13,7 @@ runCli(async () => {
       root: { type: 'string', default: path.join('.local', 'rehearsal') },
       repo: { type: 'string', default: process.cwd() },
       version: { type: 'string' },
+      keep: { type: 'boolean' },
     },
   });
   const result = await rehearse({
@@ -22,6 +23,7 @@ runCli(async () => {
     skipBuild: Boolean(values.dist),
     ...(values['fail-at'] ? { failAt: values['fail-at'] as Environment } : {}),
     ...(values.version ? { version: values.version } : {}),
+    keep: Boolean(values.keep),
     log: info,
   });
   out(result.statusText);

@@ -74,6 +74,31 @@ describe('release rehearsal', () => {
     expect(dev.version).toBe('v1.4.0');
   });
 
+  it('--keep puts a second version on top of the first, so a failed promotion rolls back to a real previous version', async () => {
+    expect((await rehearse()).status).toBe(0);
+    const res = await rehearse('--keep', '--fail-at', 'qa');
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('nothing releasable since v1.4.0; rehearsing as v1.4.1');
+    expect(res.stderr).toContain('[qa] deployed price-fetcher-qa: live -> v1.4.1 (was v1.4.0)');
+    expect(res.stderr).toContain('[qa] rolled back price-fetcher-qa live -> v1.4.0');
+
+    const qa = JSON.parse(
+      await readFile(path.join(root, 'targets', 'qa', 'price-fetcher.live.json'), 'utf8'),
+    );
+    expect(qa.version).toBe('v1.4.0');
+    const dev = JSON.parse(
+      await readFile(path.join(root, 'targets', 'dev', 'price-fetcher.live.json'), 'utf8'),
+    );
+    expect(dev.version).toBe('v1.4.1');
+    expect(res.stdout).toMatch(/^v1\.4\.0 .*smoke-passed$/m);
+    expect(res.stdout).toContain('graveyard:\n  v1.4.1  halted: smoke-failed in qa');
+    expect(git(path.join(root, 'repo'), 'tag', '--list', 'v1.4.*').split('\n').sort()).toEqual([
+      'v1.4.0',
+      'v1.4.0-qa.1',
+      'v1.4.0-rc.1',
+    ]);
+  });
+
   // Uses the dist/ that jest's global setup built, instead of running the build again: rebuilding here would
   // rewrite dist/ under the bundle tests that run in parallel.
   it('rehearses the real price-fetcher bundle: lite runtime and private lite stores answer every health check', async () => {
