@@ -18,7 +18,12 @@ import { readTemplate } from './infra-local/lite/template.ts';
 
 const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
 
-/** esbuild options for one function. Exported so benchmarks and the hot-reload server build the same way. */
+/**
+ * esbuild options for one function. Exported so benchmarks and the hot-reload server build the same way.
+ * @param {string} root
+ * @param {string} name
+ * @returns {import('esbuild').BuildOptions & { banner: { js: string } }}
+ */
 export const buildOptions = (root, name) => ({
   absWorkingDir: root,
   entryPoints: { index: join(root, 'functions', name, 'src', 'handler.ts') },

@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.local/', '.aws-sam/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.local/', '.aws-sam/', 'bench/.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

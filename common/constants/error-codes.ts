@@ -2,10 +2,14 @@
 export const ErrorCode = {
   ValidationError: 'VALIDATION_ERROR',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  RouteNotFound: 'ROUTE_NOT_FOUND',
   PriceNotFound: 'PRICE_NOT_FOUND',
   ConfigNotFound: 'CONFIG_NOT_FOUND',
+  /** A function's own item does not exist (functions scaffolded by `node setup.js new-function`). */
+  NotFound: 'NOT_FOUND',
   VersionConflict: 'VERSION_CONFLICT',
   SourceUnavailable: 'SOURCE_UNAVAILABLE',
+  ConfigUnavailable: 'CONFIG_UNAVAILABLE',
   AuditUnavailable: 'AUDIT_UNAVAILABLE',
   InternalError: 'INTERNAL_ERROR',
 } as const;

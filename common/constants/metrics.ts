@@ -10,6 +10,7 @@ export const MetricName = {
   ConfigRead: 'ConfigRead',
   ConfigUpdated: 'ConfigUpdated',
   VersionConflict: 'VersionConflict',
+  ConfigUnavailable: 'ConfigUnavailable',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

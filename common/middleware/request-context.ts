@@ -5,20 +5,13 @@ import type { MiddlewareObj } from '@middy/core';
 import { CORRELATION_ID_PATTERN, HttpHeader } from '../constants/http.ts';
 import { MetricName } from '../constants/metrics.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
+import { headerValue } from '../utils/http-request.ts';
 
 interface RequestContextOptions {
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
 }
-
-const headerValue = (event: HttpEvent, name: string): string | undefined => {
-  const headers = event.headers ?? {};
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === name) return headers[key] ?? undefined;
-  }
-  return undefined;
-};
 
 /**
  * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request

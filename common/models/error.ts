@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The body of every error response. Stable `code`; `details` only for validation errors. */
 export const ErrorBodySchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A direct invoke of `{"health_check": true}` (the deployment smoke test). Never audited. */
 export const HealthCheckEventSchema = z.object({ health_check: z.literal(true) });

@@ -1,11 +1,12 @@
 // Re-seeds the lite stores: rebuilds the embedded SQL database from the seed SQL and creates any missing
-// DynamoDB tables. Audit items already written are kept: the audit trail is never wiped by a seed.
+// DynamoDB tables, and writes version 1 of every config registry key that has no version yet. Audit items
+// and config versions already written are kept: a seed never wipes the audit trail or config history.
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
+import { findFunction, liteEnvironment, localTableNames } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
 import { dynamoReachable } from '../../infra-local/lite/stores.ts';
-import { seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
+import { seedLocalTables } from '../../infra-local/seed/template-tables.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
 
 const { values } = parseArgs({ options: { 'env-vars': { type: 'string' } } });
@@ -20,7 +21,9 @@ process.stdout.write(
 
 const endpoint = env.DYNAMODB_ENDPOINT!;
 if (await dynamoReachable(endpoint)) {
-  for (const [table, outcome] of Object.entries(await seedDynamo(endpoint, { audit: env.AUDIT_TABLE! }))) {
+  for (const [table, outcome] of Object.entries(
+    await seedLocalTables(endpoint, root, localTableNames(root, envVarsFile)),
+  )) {
     process.stdout.write(`db:seed: table ${table}: ${outcome}\n`);
   }
 } else {

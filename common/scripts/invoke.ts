@@ -49,7 +49,11 @@ if (!values['no-build']) {
 }
 
 const env = liteEnvironment(root, fn, values['env-vars'] ? resolve(values['env-vars']) : undefined);
-const stores = await ensureLiteStores({ root, env });
+const stores = await ensureLiteStores({
+  root,
+  env,
+  envVarsFile: values['env-vars'] ? resolve(values['env-vars']) : undefined,
+});
 if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = stores.sqlitePath;
 process.stderr.write(
   `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}; DynamoDB at ${stores.dynamoEndpoint}${stores.started ? ' (started for this run)' : ''}\n`,

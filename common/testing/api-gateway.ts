@@ -11,7 +11,11 @@ const recorded = (): HttpEvent =>
 
 export interface EventOptions {
   method?: string;
+  /** The request path; also the route template unless `resource` is given. */
   path?: string;
+  /** The route template API Gateway matched, e.g. `/config/{key}`. */
+  resource?: string;
+  pathParameters?: Record<string, string> | null;
   /** Each value is one occurrence; an array repeats the parameter. */
   query?: Record<string, string | string[]> | null;
   headers?: Record<string, string>;
@@ -30,7 +34,14 @@ export const apiEvent = (options: EventOptions = {}): HttpEvent => {
   if (options.path) {
     event.path = options.path;
     event.resource = options.path;
+    event.requestContext.path = options.path;
+    event.requestContext.resourcePath = options.path;
   }
+  if (options.resource) {
+    event.resource = options.resource;
+    event.requestContext.resourcePath = options.resource;
+  }
+  if (options.pathParameters !== undefined) event.pathParameters = options.pathParameters;
   if (options.query !== undefined) {
     if (options.query === null) {
       event.queryStringParameters = null;

@@ -8,8 +8,11 @@ import { startDynalite } from '../../infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '../models/audit.ts';
+import type { ConfigRecord } from '../models/config.ts';
+import { configPartitionKey } from '../models/config.ts';
 
 export const TEST_AUDIT_TABLE = 'pricing-audit-test';
+export const TEST_CONFIG_TABLE = 'pricing-config-test';
 
 /**
  * Real local stores for one test file: dynalite on an ephemeral port and a node:sqlite file built from the
@@ -38,11 +41,14 @@ export class TestStores {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** (Re)starts dynalite on the same port, as after an outage. Data is in memory and starts empty. */
+  /**
+   * (Re)starts dynalite on the same port, as after an outage. Data is in memory and starts empty: the
+   * tables are created again and the config table holds version 1 of every registry key.
+   */
   async startDynamo(): Promise<void> {
     this.dynalite = await startDynalite({ port: this.port });
     this.port = this.dynalite.port;
-    await seedDynamo(this.endpoint, { audit: TEST_AUDIT_TABLE });
+    await seedDynamo(this.endpoint, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
   }
 
   /** Takes DynamoDB away: connections are refused until startDynamo(). */
@@ -51,29 +57,65 @@ export class TestStores {
     this.dynalite = undefined;
   }
 
-  /** The environment the SAM template gives price-fetcher, pointed at these stores. */
-  priceFetcherEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  /** The variables the template's Globals give every function, pointed at these stores. */
+  private baseEnv(service: string): Record<string, string> {
     return {
       STAGE: 'local',
       AWS_REGION: 'us-east-1',
       APP_VERSION: '1.2.3-test',
-      POWERTOOLS_SERVICE_NAME: 'price-fetcher',
+      POWERTOOLS_SERVICE_NAME: service,
       LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       CORS_ORIGIN: 'https://app.example.com',
       AUDIT_TABLE: TEST_AUDIT_TABLE,
       AUDIT_RETENTION_DAYS: '7',
+      CONFIG_TABLE: TEST_CONFIG_TABLE,
       DYNAMODB_ENDPOINT: this.endpoint,
       DYNAMODB_TIMEOUT_MS: '1000',
+    };
+  }
+
+  /** The environment the SAM template gives price-fetcher, pointed at these stores. */
+  priceFetcherEnv(overrides: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...this.baseEnv('price-fetcher'),
       PRICE_DB: 'sqlite',
       SQLITE_PATH: this.sqlitePath,
       ...overrides,
     };
   }
 
-  private documentClient(): DynamoDBDocumentClient {
-    this.doc ??= DynamoDBDocumentClient.from(localDynamoClient(this.endpoint));
+  /** The environment the SAM template gives config-service, pointed at these stores. */
+  configServiceEnv(overrides: Record<string, string> = {}): Record<string, string> {
+    return { ...this.baseEnv('config-service'), CONFIG_CACHE_SECONDS: '30', ...overrides };
+  }
+
+  /** A document client on these stores, for tests that write or read items directly. */
+  documentClient(): DynamoDBDocumentClient {
+    this.doc ??= DynamoDBDocumentClient.from(localDynamoClient(this.endpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     return this.doc;
+  }
+
+  /** Every stored version of one config key, oldest first, exactly as stored. */
+  async configVersions(key: string): Promise<ConfigRecord[]> {
+    const items: ConfigRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documentClient().send(
+        new QueryCommand({
+          TableName: TEST_CONFIG_TABLE,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': configPartitionKey(key) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as ConfigRecord[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   }
 
   /** Every audit item in the table (tests hold a few hundred at most). */

@@ -1,14 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAGES } from '../constants/stages.ts';
 
-/** SAM passes unset variables as empty strings; treat them as absent so defaults and "required" apply. */
-const optionalString = () =>
+// SAM passes unset variables as empty strings; these treat them as absent so defaults and "required" apply.
+/** An optional string variable. */
+export const optionalString = () =>
   z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
-const requiredString = () => z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1));
-const positiveInt = (fallback: number) =>
+/** A required, non-empty string variable. */
+export const requiredString = () =>
+  z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1));
+/** A positive integer variable with a default. */
+export const positiveInt = (fallback: number) =>
   z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.coerce.number().int().positive().default(fallback),
+  );
+/** An integer variable within `[min, max]`, with a default. */
+export const boundedInt = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(min).max(max).default(fallback),
   );
 
 /** Variables every function reads. */

@@ -58,6 +58,14 @@ export class MethodNotAllowedError extends AppError {
   override readonly metric = MetricName.RequestRejected;
 }
 
+/** A direct invoke (or a route the template added without code) that the function does not serve. */
+export class RouteNotFoundError extends AppError {
+  override readonly code = ErrorCode.RouteNotFound;
+  override readonly statusCode = 404;
+  override readonly auditStatus = AuditStatus.Rejected;
+  override readonly metric = MetricName.RequestRejected;
+}
+
 export class PriceNotFoundError extends AppError {
   override readonly code = ErrorCode.PriceNotFound;
   override readonly statusCode = 404;
@@ -67,6 +75,14 @@ export class PriceNotFoundError extends AppError {
 
 export class ConfigNotFoundError extends AppError {
   override readonly code = ErrorCode.ConfigNotFound;
+  override readonly statusCode = 404;
+  override readonly auditStatus = AuditStatus.NotFound;
+  override readonly metric = MetricName.RequestRejected;
+}
+
+/** The item a request names does not exist. The message may name the (validated) id, never other input. */
+export class NotFoundError extends AppError {
+  override readonly code = ErrorCode.NotFound;
   override readonly statusCode = 404;
   override readonly auditStatus = AuditStatus.NotFound;
   override readonly metric = MetricName.RequestRejected;
@@ -91,6 +107,21 @@ export class SourceUnavailableError extends AppError {
 
   override get publicMessage(): string {
     return 'The price source is temporarily unavailable. Retry later.';
+  }
+}
+
+/** The config table could not be read or written in time (or at all). */
+export class ConfigUnavailableError extends AppError {
+  override readonly code = ErrorCode.ConfigUnavailable;
+  override readonly statusCode = 503;
+  override readonly metric = MetricName.ConfigUnavailable;
+
+  constructor(cause?: unknown) {
+    super('The configuration store is temporarily unavailable.', { cause });
+  }
+
+  override get publicMessage(): string {
+    return 'The configuration store is temporarily unavailable. Retry later.';
   }
 }
 

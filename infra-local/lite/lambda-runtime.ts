@@ -28,6 +28,33 @@ export interface LocalLambdaOptions {
   execArgv?: string[];
 }
 
+/** The environment Lambda gives a function: its reserved variables, then the function's own on top. */
+export const lambdaRuntimeEnv = (options: {
+  functionName: string;
+  memoryMb: number;
+  handler: string;
+  codeDir: string;
+  env: Record<string, string>;
+}): Record<string, string> => {
+  const { functionName, memoryMb, handler, codeDir, env } = options;
+  const region = env.AWS_REGION ?? process.env.AWS_REGION ?? 'us-east-1';
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    LAMBDA_TASK_ROOT: codeDir,
+    _HANDLER: handler,
+    TZ: 'UTC',
+    PATH: process.env.PATH ?? '',
+    ...env,
+  };
+};
+
 const workerPath = (): string => join(repoRoot(), 'infra-local', 'lite', 'lambda-worker.mjs');
 
 const bundleEntry = (codeDir: string, handler: string): { entry: string; exportName: string } => {
@@ -63,24 +90,7 @@ export class LocalLambda {
   }
 
   private runtimeEnv(): Record<string, string> {
-    const { functionName, memoryMb, handler, codeDir, env } = this.options;
-    const region = env.AWS_REGION ?? process.env.AWS_REGION ?? 'us-east-1';
-    return {
-      // Reserved variables the Lambda runtime sets; the function's own variables come on top.
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_LAMBDA_FUNCTION_NAME: functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      LAMBDA_TASK_ROOT: codeDir,
-      _HANDLER: handler,
-      TZ: 'UTC',
-      PATH: process.env.PATH ?? '',
-      ...env,
-    };
+    return lambdaRuntimeEnv(this.options);
   }
 
   private start(): Promise<void> {

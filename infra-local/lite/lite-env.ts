@@ -28,3 +28,16 @@ export const liteEnvironment = (
   if (envVarsFile) environment = applyEnvVars({ ...fn, environment }, readEnvVarsFile(envVarsFile));
   return environment;
 };
+
+/**
+ * The DynamoDB tables the local stores must hold, named as the template's functions see them in lite mode:
+ * the shared audit table and each function's own (config-service's CONFIG_TABLE).
+ */
+export const localTableNames = (root: string, envVarsFile?: string): { audit: string; config?: string } => {
+  const environments = readTemplate(templatePath(root)).map((fn) => liteEnvironment(root, fn, envVarsFile));
+  const first = (name: string) => environments.map((environment) => environment[name]).find(Boolean);
+  const audit = first('AUDIT_TABLE');
+  if (!audit) throw new Error('No function in infra-local/local-debug.yaml declares AUDIT_TABLE');
+  const config = first('CONFIG_TABLE');
+  return config ? { audit, config } : { audit };
+};

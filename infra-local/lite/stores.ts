@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { localDynamoClient, seedDynamo } from '../seed/seed-dynamodb.ts';
+import { localDynamoClient } from '../seed/seed-dynamodb.ts';
 import { seedSqlite } from '../seed/seed-sqlite.ts';
+import { seedLocalTables } from '../seed/template-tables.ts';
+import { localTableNames } from './lite-env.ts';
 
 export interface RunningDynalite {
   endpoint: string;
@@ -73,6 +75,8 @@ export const ensureLiteStores = async (options: {
   root: string;
   env: Record<string, string>;
   reseedSql?: boolean;
+  /** The caller's `--env-vars` file, if any, so table names match what the functions will see. */
+  envVarsFile?: string | undefined;
 }): Promise<LiteStores> => {
   const dynamoEndpoint = options.env.DYNAMODB_ENDPOINT;
   if (!dynamoEndpoint)
@@ -82,9 +86,11 @@ export const ensureLiteStores = async (options: {
     const url = new URL(dynamoEndpoint);
     running = await startDynalite({ host: url.hostname, port: Number(url.port) });
   }
-  const tables = await seedDynamo(dynamoEndpoint, {
-    audit: options.env.AUDIT_TABLE ?? 'pricing-audit-local',
-  });
+  const tables = await seedLocalTables(
+    dynamoEndpoint,
+    options.root,
+    localTableNames(options.root, options.envVarsFile),
+  );
 
   const configured = options.env.SQLITE_PATH || join('.local', 'price.db');
   const sqlitePath = isAbsolute(configured) ? configured : join(options.root, configured);

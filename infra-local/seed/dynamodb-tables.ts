@@ -31,3 +31,22 @@ export const auditTableDefinition = (tableName: string): CreateTableCommandInput
 });
 
 export const AUDIT_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The config table: one immutable item per version of a key, `pk = CONFIG#<key>`,
+ * `sk = V#<10-digit version>`. No index: "latest" is a Query on the key's partition read backwards with
+ * `Limit: 1`, and listing issues one such Query per registry key (the registry is the closed list of keys),
+ * so nothing ever scans the table. No TTL: versions are the change history and are kept.
+ */
+export const configTableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+});

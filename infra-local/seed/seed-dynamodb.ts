@@ -7,7 +7,10 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { AUDIT_TTL_ATTRIBUTE, auditTableDefinition } from './dynamodb-tables.ts';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SEED_ACTOR_ID } from '../../common/constants/config.ts';
+import { CONFIG_KEYS, ConfigItemSchema, ConfigRegistry, toConfigRecord } from '../../common/models/config.ts';
+import { AUDIT_TTL_ATTRIBUTE, auditTableDefinition, configTableDefinition } from './dynamodb-tables.ts';
 
 /** A client for a local DynamoDB API (dynalite or DynamoDB Local), with dummy credentials. */
 export const localDynamoClient = (endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBClient =>
@@ -56,16 +59,65 @@ export const ensureTable = async (
   return 'created';
 };
 
-/** Creates every table the functions need (names from the template's environment). */
+/** The request id recorded on seeded versions, so they are told apart from versions written through the API. */
+export const SEED_REQUEST_ID = 'db-seed';
+
+/**
+ * Writes version 1 of every registry key with its registry `initial` value. Each put is conditional on
+ * version 1 not existing, so seeding again changes nothing: a key that has any version keeps it (versions
+ * start at 1 and are never deleted), and a later version is never touched. Returns how many it wrote.
+ */
+export const seedConfigRegistry = async (
+  client: DynamoDBClient,
+  tableName: string,
+  now: Date = new Date(),
+): Promise<{ written: number; kept: number }> => {
+  const doc = DynamoDBDocumentClient.from(client);
+  const outcomes = await Promise.all(
+    CONFIG_KEYS.map(async (key) => {
+      const item = ConfigItemSchema.parse({
+        key,
+        value: ConfigRegistry[key].initial,
+        version: 1,
+        updatedAt: now.toISOString(),
+        updatedBy: SEED_ACTOR_ID,
+      });
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: toConfigRecord(item, SEED_REQUEST_ID),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return 'kept';
+        throw error;
+      }
+    }),
+  );
+  const written = outcomes.filter((outcome) => outcome === 'written').length;
+  return { written, kept: outcomes.length - written };
+};
+
+/** Creates every table the functions need (names from the template's environment) and seeds the config. */
 export const seedDynamo = async (
   endpoint: string,
-  tables: { audit: string },
+  tables: { audit: string; config?: string | undefined },
 ): Promise<Record<string, string>> => {
   const client = localDynamoClient(endpoint);
   try {
-    return {
+    const outcomes: Record<string, string> = {
       [tables.audit]: await ensureTable(client, auditTableDefinition(tables.audit), AUDIT_TTL_ATTRIBUTE),
     };
+    if (tables.config) {
+      const table = await ensureTable(client, configTableDefinition(tables.config));
+      const { written, kept } = await seedConfigRegistry(client, tables.config);
+      outcomes[tables.config] =
+        `${table}; version 1 written for ${written} key${written === 1 ? '' : 's'}, ${kept} already had versions`;
+    }
+    return outcomes;
   } finally {
     client.destroy();
   }

@@ -132,6 +132,6 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     }
     expect(await dynamoReachable(endpoint)).toBe(false);
     const again = await cli('common/scripts/db-stop.ts', [], { LITE_STATE_DIR: join(dir, 'state') });
-    expect(again.stdout).toContain('no lite stores running');
+    expect(again.stdout).toContain('nothing running');
   });
 });

@@ -1,14 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AuditAction } from '../../../common/constants/audit.ts';
 import { MetricName } from '../../../common/constants/metrics.ts';
-import { createHttpHandler } from '../../../common/middleware/http-chain.ts';
 import { ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
 import type { AppContext, HttpEvent, HttpResult } from '../../../common/types/lambda.ts';
-import { DynamoAuditRepository } from '../../../common/utils/audit-repository.ts';
-import { createDocumentClient } from '../../../common/utils/dynamodb-client.ts';
+import { createFunctionKernel } from '../../../common/utils/function-kernel.ts';
 import { expectMethod, parseQuery, validQueryValue } from '../../../common/utils/http-request.ts';
 import { jsonResponse } from '../../../common/utils/http-response.ts';
-import { createLogger, createMetrics } from '../../../common/utils/observability.ts';
 import { createSqlClient } from '../../../common/utils/sql/create-sql-client.ts';
 import { loadPriceFetcherEnv } from './config.ts';
 import { GetPriceQuerySchema } from './dto.ts';
@@ -17,13 +14,9 @@ import { PriceService } from './service.ts';
 
 // Composition root: runs once per container, during Lambda init (full CPU, not billed per request).
 const env = loadPriceFetcherEnv();
-const logger = createLogger(env);
-const metrics = createMetrics(env);
+const kernel = createFunctionKernel(env);
+const { logger, metrics } = kernel;
 const sql = createSqlClient(env, logger);
-const auditRepository = new DynamoAuditRepository({
-  client: createDocumentClient(env),
-  tableName: env.AUDIT_TABLE,
-});
 const prices = new OraclePriceRepository();
 const service = new PriceService({ prices });
 
@@ -40,34 +33,23 @@ const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResu
   return jsonResponse(200, price);
 };
 
-export const handler = createHttpHandler(getPrice, {
-  logger,
-  metrics,
-  corsOrigin: env.CORS_ORIGIN,
+export const handler = kernel.createHttpHandler(getPrice, {
   sql,
   audit: {
-    repository: auditRepository,
     action: AuditAction.PriceRead,
     describe: (event) => ({
       userId: validQueryValue(event, 'userId', UserIdSchema),
       productId: validQueryValue(event, 'id', ProductIdSchema),
     }),
-    service: env.POWERTOOLS_SERVICE_NAME,
-    stage: env.STAGE,
-    retentionDays: env.AUDIT_RETENTION_DAYS,
   },
-  health: {
-    version: env.APP_VERSION,
-    checks: {
-      priceSource: async () => {
-        const lease = await sql.acquire();
-        try {
-          await prices.findByProductId('HEALTH-CHECK', lease);
-        } finally {
-          await lease.release();
-        }
-      },
-      auditTable: () => auditRepository.ping(),
+  checks: {
+    priceSource: async () => {
+      const lease = await sql.acquire();
+      try {
+        await prices.findByProductId('HEALTH-CHECK', lease);
+      } finally {
+        await lease.release();
+      }
     },
   },
 });

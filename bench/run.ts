@@ -1,0 +1,254 @@
+// npm run bench: cold start, bundle size, warm path, memory and build time, each beside its reference and
+// measured in one run. Prints a table and writes bench/results.json. Not part of npm test.
+// Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
+//          --only cold,size,warm,memory,build
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildFunctions } from '../esbuild.config.js';
+import { lambdaRuntimeEnv } from '../infra-local/lite/lambda-runtime.ts';
+import { findFunction, liteEnvironment } from '../infra-local/lite/lite-env.ts';
+import { repoRoot } from '../infra-local/lite/paths.ts';
+import { BenchStores } from './lib/bench-stores.ts';
+import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
+import { measureColdStart } from './lib/cold-start.ts';
+import { percentile, ratio, round, summarize } from './lib/stats.ts';
+import type { Variant } from './lib/variants.ts';
+import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    invocations: { type: 'string', default: '20000' },
+    only: { type: 'string', default: 'cold,size,warm,memory,build' },
+  },
+});
+const runs = Number(values.runs);
+const invocations = Number(values.invocations);
+const sections = new Set(values.only.split(','));
+const root = repoRoot();
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  runs,
+  invocations,
+};
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const ms = (value: number) => `${round(value, 2)} ms`;
+
+/** The event each function is benchmarked with: its main success case. */
+const BENCH_EVENTS: Record<string, string> = {
+  'price-fetcher': 'price-event.json',
+  'config-service': 'config-get-event.json',
+};
+const functionNames = Object.keys(BENCH_EVENTS);
+
+print(`Building (npm run build) ...`);
+await buildFunctions(root);
+mkdirSync(join(root, 'bench', '.tmp'), { recursive: true });
+const stores = await BenchStores.start(root, {
+  audit: 'pricing-audit-local',
+  config: 'pricing-config-local',
+});
+
+const envFor = (name: string): Record<string, string> => {
+  const fn = findFunction(root, name);
+  return lambdaRuntimeEnv({
+    functionName: fn.functionName,
+    memoryMb: fn.memoryMb,
+    handler: fn.handler,
+    codeDir: fn.codeDir,
+    env: {
+      ...liteEnvironment(root, fn),
+      DYNAMODB_ENDPOINT: stores.endpoint,
+      SQLITE_PATH: stores.sqlitePath,
+      NODE_OPTIONS: '',
+    },
+  });
+};
+const eventFile = (name: string) => join(root, 'infra-local', 'events', BENCH_EVENTS[name]!);
+
+try {
+  if (sections.has('cold') || sections.has('size')) {
+    const cold: Record<string, unknown> = {};
+    for (const name of functionNames) {
+      const env = envFor(name);
+      const floor = await buildVariant(
+        root,
+        'floor',
+        join(root, 'bench', 'fixtures', 'floor-handler.ts'),
+        PRODUCTION,
+      );
+      const anchor = await buildVariant(
+        root,
+        'anchor',
+        join(root, 'bench', 'fixtures', 'anchor-handler.ts'),
+        PRODUCTION,
+      );
+      const variants: Record<
+        string,
+        ReturnType<typeof measureColdStart> & { rawBytes: number; zippedBytes: number }
+      > = {};
+      const chosen = sections.has('size') ? VARIANTS : [PRODUCTION];
+      // Interleave the references with our variants, run by run, so drift hits all of them equally.
+      const refFloor = measureColdStart(root, floor.file, eventFile(name), env, runs);
+      const refAnchor = measureColdStart(root, anchor.file, eventFile(name), env, runs);
+      for (const variant of chosen as Variant[]) {
+        const built = await buildVariant(
+          root,
+          name,
+          join(root, 'functions', name, 'src', 'handler.ts'),
+          variant,
+        );
+        variants[variant.id] = {
+          ...measureColdStart(root, built.file, eventFile(name), env, runs),
+          ...built,
+        };
+      }
+      const production = await buildVariant(
+        root,
+        name,
+        join(root, 'functions', name, 'src', 'handler.ts'),
+        PRODUCTION,
+      );
+      const withSourceMaps = measureColdStart(root, production.file, eventFile(name), env, runs, [
+        '--enable-source-maps',
+      ]);
+      const ours = variants[PRODUCTION.id]!;
+
+      print();
+      print(`Cold start: ${name} (median of ${runs} fresh processes; min-max)`);
+      print('| bundle | load | init | first invoke | total | / anchor | / floor | raw KiB | deflated KiB |');
+      print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+      const row = (label: string, r: ReturnType<typeof measureColdStart>, raw?: number, zipped?: number) =>
+        print(
+          `| ${label} | ${ms(r.load.median)} | ${ms(r.init.median)} | ${ms(r.firstInvoke.median)} | ${ms(r.total.median)} (${round(r.total.min)}-${round(r.total.max)}) | ${ratio(r.total.median, refAnchor.total.median)} | ${ratio(r.total.median, refFloor.total.median)} | ${raw ? round(raw / 1024, 0) : ''} | ${zipped ? round(zipped / 1024, 0) : ''} |`,
+        );
+      row('floor (bare handler)', refFloor, floor.rawBytes, floor.zippedBytes);
+      row('anchor (Middy + Powertools hello)', refAnchor, anchor.rawBytes, anchor.zippedBytes);
+      for (const [id, result] of Object.entries(variants)) {
+        row(
+          `${name} ${id}${id === PRODUCTION.id ? ' (production)' : ''}`,
+          result,
+          result.rawBytes,
+          result.zippedBytes,
+        );
+      }
+      row(`${name} production + --enable-source-maps`, withSourceMaps);
+      cold[name] = {
+        floor: refFloor,
+        anchor: refAnchor,
+        variants,
+        withSourceMaps,
+        oursOverAnchor: ratio(ours.total.median, refAnchor.total.median),
+        oursOverFloor: ratio(ours.total.median, refFloor.total.median),
+        distZipBytes: statSync(join(root, 'dist', `${name}.zip`)).size,
+      };
+    }
+    results.coldStart = cold;
+  }
+
+  if (sections.has('warm') || sections.has('memory')) {
+    const name = 'price-fetcher';
+    const probe = (mode: 'warm' | 'memory') =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--expose-gc',
+            join(root, 'bench', 'warm-probe.ts'),
+            join(root, 'dist', name, 'index.mjs'),
+            eventFile(name),
+            mode,
+            String(invocations),
+          ],
+          { env: { ...envFor(name), LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
+        );
+        let output = '';
+        child.stdio[3]!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(JSON.parse(output) as Record<string, unknown>)
+            : reject(new Error(`warm probe exited ${code}`)),
+        );
+      });
+
+    if (sections.has('warm')) {
+      const { handlerTimes, rawTimes, handlerWall, rawWall } = (await probe('warm')) as {
+        handlerTimes: number[];
+        rawTimes: number[];
+        handlerWall: number;
+        rawWall: number;
+      };
+      const sortedHandler = [...handlerTimes].sort((a, b) => a - b);
+      const sortedRaw = [...rawTimes].sort((a, b) => a - b);
+      const warm = {
+        handler: {
+          p50: percentile(sortedHandler, 50),
+          p99: percentile(sortedHandler, 99),
+          perSecond: (handlerTimes.length / handlerWall) * 1000,
+        },
+        raw: {
+          p50: percentile(sortedRaw, 50),
+          p99: percentile(sortedRaw, 99),
+          perSecond: (rawTimes.length / rawWall) * 1000,
+        },
+        overheadP50: ratio(percentile(sortedHandler, 50), percentile(sortedRaw, 50)),
+        overheadTotal: ratio(handlerWall, rawWall),
+      };
+      print();
+      print(
+        `Warm path: ${name}, ${invocations} in-process invocations vs the raw store calls (same query, same put, same clients)`,
+      );
+      print('| path | p50 | p99 | per second |');
+      print('| --- | --- | --- | --- |');
+      print(
+        `| handler (Middy chain) | ${ms(warm.handler.p50)} | ${ms(warm.handler.p99)} | ${round(warm.handler.perSecond, 0)} |`,
+      );
+      print(
+        `| raw store calls | ${ms(warm.raw.p50)} | ${ms(warm.raw.p99)} | ${round(warm.raw.perSecond, 0)} |`,
+      );
+      print(`overhead handler / raw: ${warm.overheadP50} at p50, ${warm.overheadTotal} in total time`);
+      results.warm = warm;
+    }
+    if (sections.has('memory')) {
+      const { memory } = (await probe('memory')) as {
+        memory: Record<string, { rssMb: number; heapUsedMb: number }>;
+      };
+      print();
+      print(`Memory: ${name} after warm invocations (after a full GC)`);
+      print('| invocations | RSS MiB | heap used MiB |');
+      print('| --- | --- | --- |');
+      for (const [count, usage] of Object.entries(memory))
+        print(`| ${count} | ${round(usage.rssMb, 1)} | ${round(usage.heapUsedMb, 1)} |`);
+      const growth = memory['50000']!.heapUsedMb - memory['10000']!.heapUsedMb;
+      print(`heap growth 10k -> 50k: ${round(growth, 2)} MiB`);
+      results.memory = { ...memory, heapGrowthMb: round(growth, 2) };
+    }
+  }
+
+  if (sections.has('build')) {
+    const full = measureFullBuild(root, 3);
+    const incremental = await measureIncrementalRebuild(root, 'price-fetcher', 10);
+    print();
+    print('Build');
+    print('| what | median | min-max |');
+    print('| --- | --- | --- |');
+    print(
+      `| npm run build (all functions, zips) | ${ms(full.median)} | ${round(full.min)}-${round(full.max)} |`,
+    );
+    print(
+      `| incremental rebuild after one change (hot-reload path) | ${ms(incremental.median)} | ${round(incremental.min)}-${round(incremental.max)} |`,
+    );
+    results.build = { full, incremental };
+  }
+} finally {
+  await stores.stop();
+}
+
+writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+print();
+print('Wrote bench/results.json');
+void readFileSync;
+void summarize;

@@ -1,0 +1,126 @@
+// The warm path, in one process: the built price-fetcher bundle against the embedded stores, and the raw
+// store calls it makes (the same SQL query and the same audit put, through the same clients) without Middy,
+// validation, logging or metrics. Both run in alternating blocks so that drift hits them equally.
+// Then memory after 10,000 and 50,000 invocations. The result goes to fd 3; stdout (EMF) is discarded.
+// Usage: node --expose-gc bench/warm-probe.ts <bundle> <event.json> warm <invocations>
+//        node --expose-gc bench/warm-probe.ts <bundle> <event.json> memory
+import { readFileSync, writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { buildAuditItem } from '../common/models/audit.ts';
+import { DynamoAuditRepository } from '../common/utils/audit-repository.ts';
+import { createDocumentClient } from '../common/utils/dynamodb-client.ts';
+import { SqliteSqlClient } from '../common/utils/sql/sqlite-client.ts';
+import { SELECT_PRICE_SQL } from '../functions/price-fetcher/src/repository-oracle.ts';
+
+const [bundle = '', eventFile = '', mode = 'warm', invocationsArg = '20000'] = process.argv.slice(2);
+const invocations = Number(invocationsArg);
+const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;
+const env = process.env as Record<string, string>;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+const { handler } = (await import(pathToFileURL(bundle).href)) as {
+  handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+};
+
+let sequence = 0;
+const context = () => {
+  sequence += 1;
+  return {
+    awsRequestId: `warm-${sequence}`,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+    memoryLimitInMB: '512',
+    logGroupName: '/aws/lambda/bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 10_000,
+  };
+};
+
+const viaHandler = async (): Promise<void> => {
+  const response = await handler(event, context());
+  if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode}`);
+};
+
+const sql = new SqliteSqlClient({ path: env.SQLITE_PATH! });
+const audit = new DynamoAuditRepository({
+  client: createDocumentClient({
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
+    DYNAMODB_TIMEOUT_MS: Number(env.DYNAMODB_TIMEOUT_MS ?? 1500),
+  }),
+  tableName: env.AUDIT_TABLE!,
+});
+const viaRawCalls = async (): Promise<void> => {
+  const lease = await sql.acquire();
+  const rows = await lease.query(SELECT_PRICE_SQL, { id: 'PROD-101' });
+  await lease.release();
+  if (rows.length !== 1) throw new Error('raw query found no row');
+  sequence += 1;
+  await audit.write(
+    buildAuditItem({
+      action: 'PRICE_READ',
+      status: 'SUCCESS',
+      subject: { userId: '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c', productId: 'PROD-101' },
+      requestId: `raw-${sequence}`,
+      correlationId: `raw-${sequence}`,
+      httpStatus: 200,
+      service: 'price-fetcher',
+      stage: 'local',
+      retentionDays: 7,
+      now: new Date(),
+    }),
+  );
+};
+
+const timeEach = async (fn: () => Promise<void>, count: number, into: number[]): Promise<void> => {
+  for (let i = 0; i < count; i += 1) {
+    const start = performance.now();
+    await fn();
+    into.push(performance.now() - start);
+  }
+};
+
+/** Warm both paths (JIT, connection reuse), then measure them in alternating blocks. */
+const measureWarm = async () => {
+  const warmup: number[] = [];
+  await timeEach(viaHandler, 500, warmup);
+  await timeEach(viaRawCalls, 500, warmup);
+  const handlerTimes: number[] = [];
+  const rawTimes: number[] = [];
+  const block = 1000;
+  let handlerWall = 0;
+  let rawWall = 0;
+  for (let done = 0; done < invocations; done += block) {
+    const count = Math.min(block, invocations - done);
+    let start = performance.now();
+    await timeEach(viaHandler, count, handlerTimes);
+    handlerWall += performance.now() - start;
+    start = performance.now();
+    await timeEach(viaRawCalls, count, rawTimes);
+    rawWall += performance.now() - start;
+  }
+  return { handlerTimes, rawTimes, handlerWall, rawWall };
+};
+
+/** RSS and heap (after a full GC) once 10,000 and 50,000 invocations have been served. */
+const measureMemory = async () => {
+  const memory: Record<string, { rssMb: number; heapUsedMb: number }> = {};
+  let handled = 0;
+  for (const target of [10_000, 50_000]) {
+    while (handled < target) {
+      await viaHandler();
+      handled += 1;
+    }
+    gc();
+    const { rss, heapUsed } = process.memoryUsage();
+    memory[String(target)] = { rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 };
+  }
+  return { memory };
+};
+
+const result = mode === 'memory' ? await measureMemory() : await measureWarm();
+writeSync(3, `${JSON.stringify(result)}\n`);
+await sql.close();
+process.exit(0);

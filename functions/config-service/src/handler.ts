@@ -1,0 +1,116 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AuditAction } from '../../../common/constants/audit.ts';
+import { MetricName } from '../../../common/constants/metrics.ts';
+import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
+import { ConfigKeyFormatSchema } from '../../../common/models/config.ts';
+import { UserIdSchema } from '../../../common/models/price.ts';
+import type { AppContext, HttpEvent, HttpResult } from '../../../common/types/lambda.ts';
+import { createFunctionKernel } from '../../../common/utils/function-kernel.ts';
+import {
+  parseAll,
+  parseJsonBody,
+  parsePathParameters,
+  parseQuery,
+  validPathValue,
+  validQueryValue,
+} from '../../../common/utils/http-request.ts';
+import { jsonResponse } from '../../../common/utils/http-response.ts';
+import { routeByResource } from '../../../common/utils/http-router.ts';
+import { TtlCache } from '../../../common/utils/ttl-cache.ts';
+import { loadConfigServiceEnv } from './config.ts';
+import {
+  ConfigPathSchema,
+  PutQuerySchema,
+  ReadQuerySchema,
+  encodeHistoryCursor,
+  historyQuerySchema,
+  putConfigBodySchema,
+} from './dto.ts';
+import { DynamoConfigRepository } from './repository-config.ts';
+import { ConfigService } from './service.ts';
+
+// Composition root: runs once per container, during Lambda init.
+const env = loadConfigServiceEnv();
+const kernel = createFunctionKernel(env);
+const { metrics } = kernel;
+const configs = new DynamoConfigRepository({ client: kernel.dynamo, tableName: env.CONFIG_TABLE });
+const service = new ConfigService({
+  configs,
+  cache: new TtlCache<ConfigKey, ConfigItem | undefined>({ ttlMs: env.CONFIG_CACHE_SECONDS * 1000 }),
+});
+
+/** The `{key}` of the route: 400 when malformed, 404 when the registry does not hold it. */
+const keyOf = (event: HttpEvent): ConfigKey =>
+  service.knownKey(parsePathParameters(event, ConfigPathSchema).key);
+
+const countRead = () => metrics.addMetric(MetricName.ConfigRead, MetricUnit.Count, 1);
+
+/** GET /config[?userId=<uuid>]: the latest version of every key. */
+const listConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
+  parseQuery(event, ReadQuerySchema);
+  const items = await service.list();
+  context.auditOutcome = { count: items.length };
+  countRead();
+  return jsonResponse(200, { items });
+};
+
+/** GET /config/{key}[?userId=<uuid>] */
+const getConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
+  const key = keyOf(event);
+  parseQuery(event, ReadQuerySchema);
+  const item = await service.get(key);
+  context.auditOutcome = { version: item.version };
+  countRead();
+  return jsonResponse(200, item);
+};
+
+/** GET /config/{key}/history[?limit=<1-100>&cursor=<opaque>&userId=<uuid>], newest first. */
+const getHistory = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
+  const key = keyOf(event);
+  const query = parseQuery(event, historyQuerySchema(key));
+  const page = await service.history(key, { limit: query.limit, before: query.cursor?.before });
+  const last = page.items.at(-1);
+  const nextCursor = page.hasMore && last ? encodeHistoryCursor({ key, before: last.version }) : null;
+  context.auditOutcome = { count: page.items.length };
+  countRead();
+  return jsonResponse(200, { items: page.items, nextCursor });
+};
+
+/** PUT /config/{key}?userId=<uuid> with `{"value": ..., "expectedVersion": n}`: writes version n + 1. */
+const putConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
+  const key = keyOf(event);
+  const [query, body] = parseAll(
+    () => parseQuery(event, PutQuerySchema),
+    () => parseJsonBody(event, putConfigBodySchema(key)),
+  );
+  context.auditOutcome = { expectedVersion: body.expectedVersion };
+  const item = await service.update({
+    key,
+    value: body.value,
+    expectedVersion: body.expectedVersion,
+    userId: query.userId,
+    requestId: context.awsRequestId,
+  });
+  context.auditOutcome = { expectedVersion: body.expectedVersion, version: item.version };
+  metrics.addMetric(MetricName.ConfigUpdated, MetricUnit.Count, 1);
+  return jsonResponse(200, item);
+};
+
+export const handler = kernel.createHttpHandler(
+  routeByResource({
+    '/config': { GET: listConfig },
+    '/config/{key}': { GET: getConfig, PUT: putConfig },
+    '/config/{key}/history': { GET: getHistory },
+  }),
+  {
+    audit: {
+      // Anything but a read is an attempted change, and is audited as one even when refused.
+      action: (event) => (event.httpMethod === 'GET' ? AuditAction.ConfigRead : AuditAction.ConfigUpdate),
+      describe: (event) => ({
+        userId: validQueryValue(event, 'userId', UserIdSchema),
+        configKey: validPathValue(event, 'key', ConfigKeyFormatSchema),
+      }),
+    },
+    checks: { configTable: () => configs.ping() },
+  },
+);

@@ -1,0 +1,127 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConfigTableKeys } from '../../../common/constants/config.ts';
+import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
+import {
+  ConfigRecordSchema,
+  CurrentConfigRecordSchema,
+  configPartitionKey,
+  configVersionSortKey,
+  fromConfigRecord,
+  toConfigRecord,
+} from '../../../common/models/config.ts';
+import { ConfigUnavailableError } from '../../../common/utils/errors.ts';
+import type { ConfigHistoryPage, ConfigRepository } from './service.ts';
+
+/** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */
+export class CorruptConfigItemError extends Error {
+  constructor(cause: unknown) {
+    super('A config table item failed validation', { cause });
+    this.name = 'CorruptConfigItemError';
+  }
+}
+
+/** The partition the health check reads: no key is named like this, so the Query returns nothing. */
+const PROBE_PARTITION = `${ConfigTableKeys.partitionPrefix}#health-check`;
+
+/**
+ * The only code that talks to the config table. One immutable item per version
+ * (`pk = CONFIG#<key>`, `sk = V#<10-digit version>`); "latest" is a Query read backwards with
+ * `Limit: 1`; a new version is a put conditional on the item not existing, which is the optimistic lock
+ * (no transactions: dynalite has none). Reads are strongly consistent, so a writer never works from a
+ * stale latest version. Driver errors become ConfigUnavailableError (503); bad items, CorruptConfigItemError.
+ */
+export class DynamoConfigRepository implements ConfigRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  async latest(key: ConfigKey): Promise<ConfigItem | undefined> {
+    const { items } = await this.query(key, { limit: 1, current: true });
+    return items[0];
+  }
+
+  async history(
+    key: ConfigKey,
+    page: { limit: number; before?: number | undefined },
+  ): Promise<ConfigHistoryPage> {
+    // One more than asked tells whether an older version exists, so the last page has no cursor.
+    const { items } = await this.query(key, { limit: page.limit + 1, before: page.before, current: false });
+    return { items: items.slice(0, page.limit), hasMore: items.length > page.limit };
+  }
+
+  async putVersion(item: ConfigItem, requestId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toConfigRecord(item, requestId),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Matched by name: instanceof fails when two copies of the SDK are loaded.
+      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+      throw new ConfigUnavailableError(error);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PROBE_PARTITION },
+          Limit: 1,
+        }),
+      );
+    } catch (error) {
+      throw new ConfigUnavailableError(error);
+    }
+  }
+
+  private async query(
+    key: ConfigKey,
+    options: { limit: number; before?: number | undefined; current: boolean },
+  ): Promise<{ items: ConfigItem[] }> {
+    const { before } = options;
+    if (before !== undefined && before <= 1) return { items: [] };
+    let output;
+    try {
+      output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression:
+            before === undefined
+              ? 'pk = :pk AND begins_with(sk, :v)'
+              : 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: {
+            ':pk': configPartitionKey(key),
+            ...(before === undefined
+              ? { ':v': ConfigTableKeys.versionPrefix }
+              : { ':first': configVersionSortKey(1), ':last': configVersionSortKey(before - 1) }),
+          },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: options.limit,
+        }),
+      );
+    } catch (error) {
+      throw new ConfigUnavailableError(error);
+    }
+    // The latest value must fit today's registry schema; history only has to be well-formed (see model).
+    const schema = options.current ? CurrentConfigRecordSchema : ConfigRecordSchema;
+    const items = (output.Items ?? []).map((raw) => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success || parsed.data.key !== key) throw new CorruptConfigItemError(parsed.error);
+      return fromConfigRecord(parsed.data);
+    });
+    return { items };
+  }
+}
