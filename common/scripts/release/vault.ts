@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import semver from 'semver';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -173,7 +174,7 @@ export class Vault {
     return prefixes
       .map((p) => p.replace(/\/$/, ''))
       .filter((p) => ReleaseVersionSchema.safeParse(p).success)
-      .sort((a, b) => compareVersions(a, b));
+      .sort(semver.compare);
   }
 
   /** The version's promotion records, oldest first. */
@@ -249,15 +250,4 @@ export class Vault {
     } while (token);
     return out;
   }
-}
-
-/** Semver order for `vX.Y.Z` strings. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.slice(1).split('.').map(Number);
-  const pb = b.slice(1).split('.').map(Number);
-  for (let i = 0; i < 3; i += 1) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

@@ -191,6 +191,23 @@ describe('AWS Lambda deploy sequence', () => {
     expect(regionFor('prod')).toBe(PRIMARY_REGION);
   });
 
+  it('with a versioned vault, Lambda is pinned to the exact S3 object version that was verified', async () => {
+    const artifact = { ...(await t.vault.fetchVerified('v1.4.0', manifest.files[0]!)), s3VersionId: 'v-42' };
+    await target().deploy({
+      baseName: 'price-fetcher',
+      env: 'prod',
+      functionName: 'price-fetcher-prod',
+      releaseVersion: 'v1.4.0',
+      artifact,
+    });
+    expect(lambdaMock).toHaveReceivedCommandWith(UpdateFunctionCodeCommand, {
+      FunctionName: 'price-fetcher-prod',
+      S3Bucket: 'vault',
+      S3Key: 'v1.4.0/price-fetcher.zip',
+      S3ObjectVersion: 'v-42',
+    });
+  });
+
   it('a deployment that would skip a stage is refused before anything is touched', async () => {
     await expect(deploy('dr', 'bytes')).rejects.toThrow(
       'v1.4.0 cannot be deployed to dr: it has not passed prod (no smoke-passed record in the vault)',
