@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENVIRONMENTS, PROMOTION_RESULTS } from '../constants/release.ts';
 
 /** A release version as it appears in tags and vault prefixes: `v` plus a plain semver core. */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
 import { localDynamoClient, seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';

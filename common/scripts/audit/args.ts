@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STAGES } from '../../constants/stages.ts';
 import { AuditQuerySchema } from '../../models/audit-query.ts';
 import { OUTPUT_FORMATS } from './format.ts';
