@@ -4,7 +4,22 @@ import { stateDir } from './paths.ts';
 
 export const DYNALITE_PID_FILE = 'dynalite.pid';
 
-/** The pid recorded by dev:env, if that process is still alive. */
+/**
+ * True unless the OS says the pid now belongs to another program: a stale pid file must never make
+ * db:stop signal an unrelated process that reused the number. Where /proc is missing (macOS), liveness is
+ * all we can check.
+ */
+const isOurProcess = (pid: number): boolean => {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return readFileSync(cmdline, 'utf8').includes('dynalite-server');
+  } catch {
+    return false;
+  }
+};
+
+/** The pid recorded by dev:env, if that process is still alive and still the lite store it started. */
 export const readPid = (root: string, file: string): number | undefined => {
   const path = join(stateDir(root), file);
   if (!existsSync(path)) return undefined;
@@ -12,8 +27,8 @@ export const readPid = (root: string, file: string): number | undefined => {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
-    return pid;
   } catch {
     return undefined;
   }
+  return isOurProcess(pid) ? pid : undefined;
 };
