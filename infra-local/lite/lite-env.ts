@@ -28,3 +28,12 @@ export const liteEnvironment = (
   if (envVarsFile) environment = applyEnvVars({ ...fn, environment }, readEnvVarsFile(envVarsFile));
   return environment;
 };
+
+/** Every template function that serves API routes, with its lite environment (for the local API). */
+export const liteApiFunctions = (
+  root: string,
+  envVarsFile?: string,
+): Array<{ fn: TemplateFunction; env: Record<string, string> }> =>
+  readTemplate(templatePath(root))
+    .filter((fn) => fn.routes.length > 0)
+    .map((fn) => ({ fn, env: liteEnvironment(root, fn, envVarsFile) }));
