@@ -22,7 +22,7 @@ export interface BundleWatcherOptions {
 
 interface FunctionBuild {
   name: string;
-  context: esbuild.BuildContext<ReturnType<typeof buildOptions> & { write: false }>;
+  context: esbuild.BuildContext<{ write: false; metafile: true }>;
   /** Absolute paths of every file the last successful build read. */
   inputs: Set<string>;
   /** Hashes of the last bundle written, to skip reloads when a change does not alter the output. */
@@ -56,7 +56,12 @@ export class BundleWatcher {
     const watcher = new BundleWatcher(options);
     try {
       for (const name of options.names) {
-        const context = await esbuild.context({ ...buildOptions(options.root, name), write: false });
+        // Silent: errors and warnings go through `log`, so the server's output stays in one place.
+        const context = await esbuild.context({
+          ...buildOptions(options.root, name),
+          write: false,
+          logLevel: 'silent',
+        });
         watcher.builds.push({ name, context, inputs: new Set(), outputHash: undefined, failed: false });
       }
       const results = await Promise.all(watcher.builds.map((build) => watcher.rebuild(build)));
@@ -143,11 +148,19 @@ export class BundleWatcher {
     let result: esbuild.BuildResult<{ write: false; metafile: true }>;
     try {
       result = await build.context.rebuild();
-    } catch {
-      // esbuild has printed the errors with their code frames (logLevel "warning").
+    } catch (error) {
       build.failed = true;
-      this.options.log(`hot reload: ${build.name} failed to build; still serving the previous bundle`);
+      const errors = (error as Partial<esbuild.BuildFailure>).errors ?? [];
+      const details =
+        errors.length > 0 ? await esbuild.formatMessages(errors, { kind: 'error' }) : [String(error)];
+      this.options.log(
+        `hot reload: ${build.name} failed to build; still serving the previous bundle\n${details.join('').trimEnd()}`,
+      );
       return 'failed';
+    }
+    if (result.warnings.length > 0) {
+      const warnings = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
+      this.options.log(warnings.join('').trimEnd());
     }
     build.failed = false;
     build.inputs = new Set(

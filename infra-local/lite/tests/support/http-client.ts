@@ -23,7 +23,9 @@ export const httpRequest = (
     const url = new URL(baseUrl);
     // With headers given as a raw list, Node adds no Host header: HTTP/1.1 requires one.
     const given = options.headers ?? [];
-    const withHost = given.some(([name]) => name.toLowerCase() === 'host') ? given : [['Host', url.host], ...given];
+    const withHost = given.some(([name]) => name.toLowerCase() === 'host')
+      ? given
+      : [['Host', url.host], ...given];
     const flatHeaders = withHost.flat();
     const req = request(
       {
