@@ -26,7 +26,6 @@ const collection = join(root, 'infra-local', 'postman', 'pricing-api.postman_col
 const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 const stores = await TestStores.start();
-let failed = 1;
 try {
   const server = await startApiServer({
     root,
@@ -50,14 +49,14 @@ try {
       );
     });
     const { assertions, requests } = summary.run.stats;
-    failed = assertions.failed + requests.failed + summary.run.failures.length;
+    const failed = assertions.failed + requests.failed + summary.run.failures.length;
     process.stdout.write(
       `newman: ${assertions.total - assertions.failed} passed, ${assertions.failed} failed\n`,
     );
+    process.exitCode = failed > 0 ? 1 : 0;
   } finally {
     await server.close();
   }
 } finally {
   await stores.close();
 }
-process.exitCode = failed > 0 ? 1 : 0;
