@@ -123,18 +123,9 @@ export class BundleWatcher {
     const affected = this.builds.filter(
       (build) => build.failed || changes.has('*') || [...changes].some((path) => build.inputs.has(path)),
     );
+    // Bundles rebuild in parallel (a change in common/ usually touches every function).
     this.running = (async () => {
-      for (const build of affected) {
-        const outcome = await this.rebuild(build);
-        if (outcome !== 'changed' || this.closed) continue;
-        await this.options.onReload(build.name);
-        const files = [...changes]
-          .filter((path) => build.inputs.has(path))
-          .map((path) => relative(this.options.root, path));
-        this.options.log(
-          `hot reload: ${build.name} rebuilt and reloaded in ${Math.round(performance.now() - since)} ms (${files.join(', ') || 'changed files'})`,
-        );
-      }
+      await Promise.all(affected.map((build) => this.reload(build, changes, since)));
     })();
     try {
       await this.running;
@@ -142,6 +133,22 @@ export class BundleWatcher {
       this.running = undefined;
     }
     if (this.pending.size > 0) void this.flush();
+  }
+
+  private async reload(build: FunctionBuild, changes: Set<string>, since: number): Promise<void> {
+    const buildStarted = performance.now();
+    const outcome = await this.rebuild(build);
+    if (outcome !== 'changed' || this.closed) return;
+    const built = performance.now();
+    await this.options.onReload(build.name);
+    const files = [...changes]
+      .filter((path) => build.inputs.has(path))
+      .map((path) => relative(this.options.root, path));
+    const now = performance.now();
+    this.options.log(
+      `hot reload: ${build.name} rebuilt and reloaded in ${Math.round(now - since)} ms ` +
+        `(build ${Math.round(built - buildStarted)} ms, warm start ${Math.round(now - built)} ms; ${files.join(', ') || 'changed files'})`,
+    );
   }
 
   private async rebuild(build: FunctionBuild): Promise<'changed' | 'unchanged' | 'failed'> {
