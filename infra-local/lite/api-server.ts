@@ -145,13 +145,14 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   let port = 0;
 
   const send = (res: ServerResponse, reply: HttpReply, extraHeaders: string[] = []): void => {
+    // A 204 or 304 carries no body and no Content-Length (RFC 9110 §8.6).
+    const bodiless = reply.statusCode === 204 || reply.statusCode === 304;
     res.writeHead(reply.statusCode, [
       ...reply.headers,
       ...extraHeaders,
-      'Content-Length',
-      String(reply.body.length),
+      ...(bodiless ? [] : ['Content-Length', String(reply.body.length)]),
     ]);
-    res.end(reply.body);
+    res.end(bodiless ? undefined : reply.body);
   };
 
   const invoke = async (
