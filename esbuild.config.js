@@ -14,38 +14,14 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import yazl from 'yazl';
 import { repoRoot, templatePath } from './infra-local/lite/paths.ts';
+import { buildOptions } from './infra-local/lite/build-options.ts';
 import { readTemplate } from './infra-local/lite/template.ts';
 
-const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+// The options live in the lite runner (which jest-tested code can import: this file uses import.meta);
+// re-exported so benchmarks and other tooling keep importing them from here.
+export { buildOptions };
 
-/**
- * esbuild options for one function. Exported so benchmarks and the hot-reload server build the same way.
- * @param {string} root
- * @param {string} name
- * @returns {import('esbuild').BuildOptions & { banner: { js: string } }}
- */
-export const buildOptions = (root, name) => ({
-  absWorkingDir: root,
-  entryPoints: { index: join(root, 'functions', name, 'src', 'handler.ts') },
-  outdir: join(root, 'dist', name),
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  // Some bundled CommonJS dependencies call require() for Node built-ins; ESM output needs a real one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  mainFields: ['module', 'main'],
-  minify: true,
-  keepNames: true,
-  sourcemap: 'linked',
-  sourcesContent: false,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
-});
+const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
 
 const writeZip = (dir, files, zipPath) =>
   new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { buildOptions } from '../../esbuild.config.js';
+import { buildOptions } from '../../infra-local/lite/build-options.ts';
 import type { Summary } from './stats.ts';
 import { summarize } from './stats.ts';
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { buildOptions } from '../../esbuild.config.js';
+import { buildOptions } from '../../infra-local/lite/build-options.ts';
 
 /** A build variant: the production settings with one or more choices changed. */
 export interface Variant {

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HttpMethod } from '../../infra-local/lite/api-event.ts';
-import { HTTP_METHODS, buildApiEvent } from '../../infra-local/lite/api-event.ts';
+import type { HttpMethod } from '../../infra-local/lite/event-spec.ts';
+import { HTTP_METHODS, buildApiEvent } from '../../infra-local/lite/event-spec.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
 import { formatForRepo } from '../../infra-local/lite/prettier-format.ts';
 

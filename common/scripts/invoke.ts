@@ -1,9 +1,17 @@
 // Invokes a function's built bundle locally, like `sam local invoke`, with no Docker.
 // Usage: node common/scripts/invoke.ts <function> [--event <file>] [--env-vars <file.json>] [--no-build]
-// Prints the Lambda result on stdout; the function's logs go to stderr.
+//          [--pretty] [--debug [--debug-port 9229]]
+// Prints the Lambda result on stdout (as JSON, or formatted for reading with --pretty); the function's logs
+// go to stderr. --debug waits for a debugger on 127.0.0.1:9229 before running (see docs/local-api.md).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  relaunchUnderInspector,
+  underDebugger,
+  withoutDebugFlags,
+} from '../../infra-local/lite/inspector.ts';
 import { invokeLocalLambda } from '../../infra-local/lite/lambda-runtime.ts';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
@@ -21,8 +29,29 @@ const { values, positionals } = parseArgs({
     'default-event': { type: 'string' },
     'env-vars': { type: 'string', short: 'n' },
     'no-build': { type: 'boolean', default: false },
+    pretty: { type: 'boolean', default: false },
+    debug: { type: 'boolean', default: false },
+    'debug-port': { type: 'string', default: '9229' },
   },
 });
+
+if (values.debug && !underDebugger()) {
+  // Worker threads cannot take --inspect: run this script again under --inspect-brk, which waits for the
+  // debugger to attach; the debugger then reaches the execution environment's worker too.
+  const port = Number(values['debug-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--debug-port must be a port number');
+  process.stderr.write(
+    `invoke: waiting for a debugger on 127.0.0.1:${port} (VS Code: "Attach to lite runner"; Chrome: chrome://inspect)\n`,
+  );
+  process.exit(
+    await relaunchUnderInspector({
+      script: fileURLToPath(import.meta.url),
+      args: withoutDebugFlags(process.argv.slice(2)),
+      port,
+      waitForDebugger: true,
+    }),
+  );
+}
 
 const root = repoRoot();
 const name = positionals[0] ?? fail('name the function to invoke, e.g. price-fetcher');
@@ -66,10 +95,20 @@ try {
     env,
     event,
     functionName: fn.functionName,
-    timeoutSeconds: fn.timeoutSeconds,
+    // Under a debugger a breakpoint may hold the invocation for minutes: no timeout, as with sam local -d.
+    timeoutSeconds: underDebugger() ? 24 * 60 * 60 : fn.timeoutSeconds,
     memoryMb: fn.memoryMb,
   });
-  process.stdout.write(`${JSON.stringify(outcome.ok ? outcome.result : outcome.error)}\n`);
+  const output = outcome.ok ? outcome.result : outcome.error;
+  if (values.pretty) {
+    const { formatResponse } = (await import('./format-response.js')) as {
+      formatResponse: (result: unknown, options?: { color?: boolean }) => string;
+    };
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(`${formatResponse(output, { color })}\n`);
+  } else {
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+  }
   process.exitCode = outcome.ok ? 0 : 1;
 } finally {
   await stores.stop();

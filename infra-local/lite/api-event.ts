@@ -1,123 +1,160 @@
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
-
-export interface ApiEventSpec {
-  method: HttpMethod;
-  /** The request path; `{name}` segments are path parameters, filled from `pathParameters`. */
-  path: string;
-  /** Each entry is one occurrence, in order: a repeated name becomes a multi-value parameter. */
-  query?: [string, string][];
-  headers?: [string, string][];
-  pathParameters?: Record<string, string>;
-  body?: string | null;
-  stage?: string;
-  requestId?: string;
-  /** Fixed by callers that want reproducible files; defaults to now. */
-  requestTime?: Date;
+/** What the server knows about one HTTP request once it has been routed. */
+export interface RequestFacts {
+  method: string;
+  /** The request target's path, still percent-encoded. */
+  rawPath: string;
+  /** The query string without `?`, still encoded; empty when there is none. */
+  rawQuery: string;
+  /** Node's `req.rawHeaders`: names in the client's case, repeated headers kept. */
+  rawHeaders: string[];
+  body: Buffer;
+  sourceIp: string;
+  httpVersion: string;
+  /** The port the server listens on (SAM's `X-Forwarded-Port`). */
+  port: number;
+  /** The template path that matched: `/config/{key}`. */
+  resource: string;
+  pathParameters: Record<string, string> | null;
+  stage: string;
+  /** API Gateway's request id (not the Lambda request id the function sees in its context). */
+  requestId: string;
+  now: Date;
 }
 
-const PATH_PARAMETER = /\{([A-Za-z0-9_]+)\+?\}/g;
+/** The REST (v1) proxy event as `sam local start-api` builds it: SAM adds `version: "1.0"`. */
+export type ApiGatewayRestEvent = APIGatewayProxyEvent & { version: '1.0' };
 
-const grouped = (pairs: [string, string][]): Record<string, string[]> => {
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of pairs) (multi[name] ??= []).push(value);
-  return multi;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (value: number): string => String(value).padStart(2, '0');
+
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's `requestContext.requestTime`. */
+export const formatRequestTime = (date: Date): string =>
+  `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+  `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+
+const decodePath = (rawPath: string): string => {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
 };
 
-/** API Gateway's single-value view of a multi-value map: the last occurrence wins. */
-const lastValues = (multi: Record<string, string[]>): Record<string, string> =>
-  Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values[values.length - 1]!]));
-
-/** `09/Apr/2015:12:34:56 +0000`, the format of `requestContext.requestTime`. */
-const requestTimeText = (date: Date): string => {
-  const month = date.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-};
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * An API Gateway REST (v1) proxy event with every field `sam local generate-event apigateway aws-proxy`
- * writes and `sam local start-api` sends: single- and multi-value headers and query parameters kept
- * consistent, path parameters resolved into the path, a complete requestContext.
+ * The body as API Gateway passes it: null when empty, text when it is UTF-8, otherwise base64 with
+ * `isBase64Encoded` (the template declares no BinaryMediaTypes, so only bytes that are not text need it).
  */
-export const buildApiEvent = (spec: ApiEventSpec): APIGatewayProxyEvent => {
-  const resource = spec.path;
-  const names = [...resource.matchAll(PATH_PARAMETER)].map((match) => match[1]!);
-  const pathParameters = spec.pathParameters ?? {};
-  const missing = names.filter((name) => pathParameters[name] === undefined);
-  if (missing.length > 0) throw new Error(`path parameter(s) without a value: ${missing.join(', ')}`);
-  const unused = Object.keys(pathParameters).filter((name) => !names.includes(name));
-  if (unused.length > 0) throw new Error(`path parameter(s) not in ${resource}: ${unused.join(', ')}`);
-  const path = resource.replace(PATH_PARAMETER, (_, name: string) =>
-    encodeURIComponent(pathParameters[name]!),
-  );
+const eventBody = (body: Buffer): { body: string | null; isBase64Encoded: boolean } => {
+  if (body.length === 0) return { body: null, isBase64Encoded: false };
+  try {
+    return { body: utf8.decode(body), isBase64Encoded: false };
+  } catch {
+    return { body: body.toString('base64'), isBase64Encoded: true };
+  }
+};
 
-  const body = spec.body ?? null;
-  const defaults: [string, string][] = [
-    ['Accept', 'application/json'],
-    ['Host', 'localhost:3000'],
-    ['User-Agent', 'Custom User Agent String'],
-    ['X-Forwarded-For', '127.0.0.1'],
-    ['X-Forwarded-Port', '3000'],
-    ['X-Forwarded-Proto', 'http'],
-  ];
-  if (body !== null) defaults.push(['Content-Type', 'application/json']);
-  // A caller's header replaces the default of the same name (header names are case-insensitive).
-  const given = spec.headers ?? [];
-  const overridden = new Set(given.map(([name]) => name.toLowerCase()));
-  const headerPairs = [...defaults.filter(([name]) => !overridden.has(name.toLowerCase())), ...given];
-  const multiValueHeaders = grouped(headerPairs);
-  const multiValueQuery = grouped(spec.query ?? []);
-  const hasQuery = Object.keys(multiValueQuery).length > 0;
-  const time = spec.requestTime ?? new Date();
-  const userAgent = lastValues(multiValueHeaders)['User-Agent'] ?? 'Custom User Agent String';
+/** Single- and multi-value views of repeated names, as API Gateway fills both; null when there are none. */
+const singleAndMulti = (
+  pairs: Iterable<readonly [string, string]>,
+  sameName: (name: string) => string,
+): { single: Record<string, string> | null; multi: Record<string, string[]> | null } => {
+  let single: Record<string, string> | null = null;
+  let multi: Record<string, string[]> | null = null;
+  const firstSpelling = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const key = sameName(name);
+    let spelling = firstSpelling.get(key);
+    if (spelling === undefined) {
+      spelling = name;
+      firstSpelling.set(key, name);
+    }
+    single ??= {};
+    multi ??= {};
+    single[spelling] = value;
+    (multi[spelling] ??= []).push(value);
+  }
+  return { single, multi };
+};
+
+/** SAM sets these itself, replacing what the client sent. */
+const FORWARDED = new Set(['x-forwarded-proto', 'x-forwarded-port']);
+
+function* headerPairs(rawHeaders: string[], port: number): Generator<readonly [string, string]> {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    if (!FORWARDED.has(rawHeaders[index]!.toLowerCase())) yield [rawHeaders[index]!, rawHeaders[index + 1]!];
+  }
+  yield ['X-Forwarded-Proto', 'http'];
+  yield ['X-Forwarded-Port', String(port)];
+}
+
+const identityName = (name: string): string => name;
+const caseInsensitive = (name: string): string => name.toLowerCase();
+
+/**
+ * Builds the API Gateway REST proxy event (payload 1.0) for a routed request, with the shape
+ * `sam local start-api` produces: header names as the client sent them (last value in `headers`, all in
+ * `multiValueHeaders`), SAM's `X-Forwarded-Proto`/`X-Forwarded-Port`, decoded query and path parameters
+ * (null when absent), and a requestContext with a fresh request id and the request time.
+ */
+export const toApiGatewayEvent = (facts: RequestFacts): ApiGatewayRestEvent => {
+  const headers = singleAndMulti(headerPairs(facts.rawHeaders, facts.port), caseInsensitive);
+  const single = headers.single!;
+  const query = singleAndMulti(new URLSearchParams(facts.rawQuery), identityName);
+  const { body, isBase64Encoded } = eventBody(facts.body);
+  const path = decodePath(facts.rawPath);
+  const header = (name: string): string | undefined =>
+    Object.entries(single).find(([key]) => key.toLowerCase() === name)?.[1];
 
   return {
-    body,
-    resource,
+    version: '1.0',
+    resource: facts.resource,
     path,
-    httpMethod: spec.method,
-    isBase64Encoded: false,
-    queryStringParameters: hasQuery ? lastValues(multiValueQuery) : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
-    pathParameters:
-      names.length > 0 ? Object.fromEntries(names.map((name) => [name, pathParameters[name]!])) : null,
+    httpMethod: facts.method,
+    headers: single,
+    multiValueHeaders: headers.multi!,
+    queryStringParameters: query.single,
+    multiValueQueryStringParameters: query.multi,
+    pathParameters: facts.pathParameters,
     stageVariables: null,
-    headers: lastValues(multiValueHeaders),
-    multiValueHeaders,
     requestContext: {
       accountId: '123456789012',
+      apiId: '1234567890',
       resourceId: '123456',
-      stage: spec.stage ?? 'local',
-      requestId: spec.requestId ?? randomUUID(),
-      requestTime: requestTimeText(time),
-      requestTimeEpoch: time.getTime(),
+      resourcePath: facts.resource,
+      httpMethod: facts.method,
+      requestId: facts.requestId,
+      extendedRequestId: facts.requestId,
+      stage: facts.stage,
+      path,
+      protocol: `HTTP/${facts.httpVersion}`,
+      // SAM passes the Host header (with the port); API Gateway, its domain name.
+      domainName: header('host') ?? `127.0.0.1:${facts.port}`,
+      requestTime: formatRequestTime(facts.now),
+      requestTimeEpoch: facts.now.getTime(),
+      authorizer: null,
       identity: {
-        cognitoIdentityPoolId: null,
-        accountId: null,
-        cognitoIdentityId: null,
-        caller: null,
         accessKey: null,
+        accountId: null,
         apiKey: null,
         apiKeyId: null,
-        sourceIp: '127.0.0.1',
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        userArn: null,
-        userAgent,
-        user: null,
-        principalOrgId: null,
+        caller: null,
         clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: facts.sourceIp,
+        user: null,
+        userAgent: header('user-agent') ?? null,
+        userArn: null,
       },
-      authorizer: null,
-      path,
-      resourcePath: resource,
-      httpMethod: spec.method,
-      apiId: '1234567890',
-      protocol: 'HTTP/1.1',
     },
-  } as APIGatewayProxyEvent;
+    body,
+    isBase64Encoded,
+  };
 };

@@ -107,6 +107,14 @@ export class LocalLambda {
     worker.stdout.pipe(logs, { end: false });
     worker.stderr.pipe(logs, { end: false });
     this.worker = worker;
+    // An environment that dies between invocations (a stray rejection, process.exit in a timer) must not
+    // be reused: the next invocation starts cold instead of waiting on a dead worker until its timeout.
+    worker.once('exit', () => {
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.ready = undefined;
+      }
+    });
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       const onMessage = (message: { type: string; error?: LambdaError }) => {
         if (message.type === 'ready') resolveReady();
@@ -121,6 +129,24 @@ export class LocalLambda {
       );
     });
     return this.ready;
+  }
+
+  /**
+   * Runs the init phase ahead of the first invocation (like provisioned concurrency), so the first request
+   * does not pay the cold start. An init failure is not thrown: the next invocation retries the init and
+   * reports it as Runtime.InitError, as Lambda does.
+   */
+  warm(): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.worker) return;
+      try {
+        await this.start();
+      } catch {
+        await this.stop();
+      }
+    });
+    this.queue = run;
+    return run;
   }
 
   /** Invokes the function once. Invocations are served in order, one at a time, as in one Lambda container. */

@@ -41,3 +41,12 @@ export const localTableNames = (root: string, envVarsFile?: string): { audit: st
   const config = first('CONFIG_TABLE');
   return config ? { audit, config } : { audit };
 };
+
+/** Every template function that serves API routes, with its lite environment (for the local API). */
+export const liteApiFunctions = (
+  root: string,
+  envVarsFile?: string,
+): Array<{ fn: TemplateFunction; env: Record<string, string> }> =>
+  readTemplate(templatePath(root))
+    .filter((fn) => fn.routes.length > 0)
+    .map((fn) => ({ fn, env: liteEnvironment(root, fn, envVarsFile) }));

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildApiEvent } from '../../../infra-local/lite/api-event.ts';
+import { buildApiEvent } from '../../../infra-local/lite/event-spec.ts';
 import { templatePath } from '../../../infra-local/lite/paths.ts';
 import { formatForRepo } from '../../../infra-local/lite/prettier-format.ts';
 import { readTemplate } from '../../../infra-local/lite/template.ts';

@@ -54,6 +54,8 @@ describe('npm run event:new', () => {
         'requestContext',
         'resource',
         'stageVariables',
+        // `sam local start-api` adds the payload version; the event is what the local API server sends.
+        'version',
       ].sort(),
     );
     expect(event).toMatchObject({
@@ -94,7 +96,7 @@ describe('npm run event:new', () => {
 
     expect(event).toMatchObject({
       resource: '/orders/{id}',
-      path: '/orders/A%201',
+      path: '/orders/A 1',
       pathParameters: { id: 'A 1' },
       queryStringParameters: { tag: 'y' },
       multiValueQueryStringParameters: { tag: ['x', 'y'] },

@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, renameSync, watch, writeFileSync } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { buildOptions } from './build-options.ts';
+
+/** Folders whose changes can change a bundle. dist/, node_modules/ and the template are not watched. */
+export const WATCHED_FOLDERS = ['functions', 'common'] as const;
+/** Editors often write a file in several steps; changes this close together make one rebuild. */
+const SETTLE_MS = 15;
+
+export interface BundleWatcherOptions {
+  root: string;
+  /** Function folder names (`price-fetcher`), as the template's CodeUri gives them. */
+  names: string[];
+  /** Keep watching after the first build (hot reload). */
+  watch: boolean;
+  /** Called once a changed bundle is on disk, before the next change is handled. */
+  onReload: (name: string) => Promise<void>;
+  log: (line: string) => void;
+}
+
+interface FunctionBuild {
+  name: string;
+  context: esbuild.BuildContext<{ write: false; metafile: true }>;
+  /** Absolute paths of every file the last successful build read. */
+  inputs: Set<string>;
+  /** Hashes of the last bundle written, to skip reloads when a change does not alter the output. */
+  outputHash: string | undefined;
+  /** The last build failed: any change may be the fix (a file it could not resolve, for one). */
+  failed: boolean;
+}
+
+/**
+ * Builds each function with an incremental esbuild context and, with `watch`, rebuilds on save: a change
+ * under functions/ or common/ rebuilds only the bundles whose last build read that file, writes a bundle
+ * only when its bytes changed (atomically, so a starting environment never reads half a file), and calls
+ * `onReload` for it. A build error is printed and the previous bundle keeps serving.
+ */
+export class BundleWatcher {
+  private readonly options: BundleWatcherOptions;
+  private readonly builds: FunctionBuild[] = [];
+  private readonly watchers: FSWatcher[] = [];
+  private pending = new Set<string>();
+  private firstChangeAt: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(options: BundleWatcherOptions) {
+    this.options = options;
+  }
+
+  /** Builds every function once (throwing on a build error), then watches if asked to. */
+  static async start(options: BundleWatcherOptions): Promise<BundleWatcher> {
+    const watcher = new BundleWatcher(options);
+    try {
+      for (const name of options.names) {
+        // Silent: errors and warnings go through `log`, so the server's output stays in one place.
+        const context = await esbuild.context({
+          ...buildOptions(options.root, name),
+          write: false,
+          logLevel: 'silent',
+        });
+        watcher.builds.push({ name, context, inputs: new Set(), outputHash: undefined, failed: false });
+      }
+      const results = await Promise.all(watcher.builds.map((build) => watcher.rebuild(build)));
+      const failed = watcher.builds
+        .filter((_, index) => results[index] === 'failed')
+        .map((build) => build.name);
+      if (failed.length > 0) throw new Error(`Build failed for ${failed.join(', ')} (errors above)`);
+      if (options.watch) watcher.watch();
+      else await watcher.disposeContexts();
+    } catch (error) {
+      await watcher.close();
+      throw error;
+    }
+    return watcher;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+    await this.running;
+    await this.disposeContexts();
+  }
+
+  private async disposeContexts(): Promise<void> {
+    await Promise.all(this.builds.splice(0).map((build) => build.context.dispose()));
+  }
+
+  private watch(): void {
+    for (const folder of WATCHED_FOLDERS) {
+      const dir = join(this.options.root, folder);
+      if (!existsSync(dir)) continue;
+      const watcher = watch(dir, { recursive: true }, (_event, filename) =>
+        this.changed(filename ? join(dir, filename) : undefined),
+      );
+      watcher.on('error', (error) =>
+        this.options.log(`hot reload: watching ${folder}/ failed: ${error.message}`),
+      );
+      this.watchers.push(watcher);
+    }
+  }
+
+  /** Records a changed path (undefined: the platform did not say which) and schedules a rebuild. */
+  private changed(path: string | undefined): void {
+    if (this.closed) return;
+    this.pending.add(path ?? '*');
+    this.firstChangeAt ??= performance.now();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), SETTLE_MS);
+  }
+
+  /** Rebuilds what the pending changes affect. Runs one at a time; changes made meanwhile run next. */
+  private async flush(): Promise<void> {
+    if (this.running || this.closed) return;
+    const changes = this.pending;
+    const since = this.firstChangeAt ?? performance.now();
+    this.pending = new Set();
+    this.firstChangeAt = undefined;
+    const affected = this.builds.filter(
+      (build) => build.failed || changes.has('*') || [...changes].some((path) => build.inputs.has(path)),
+    );
+    // Bundles rebuild in parallel (a change in common/ usually touches every function).
+    this.running = (async () => {
+      await Promise.all(affected.map((build) => this.reload(build, changes, since)));
+    })();
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+    if (this.pending.size > 0) void this.flush();
+  }
+
+  private async reload(build: FunctionBuild, changes: Set<string>, since: number): Promise<void> {
+    const buildStarted = performance.now();
+    const outcome = await this.rebuild(build);
+    if (outcome !== 'changed' || this.closed) return;
+    const built = performance.now();
+    await this.options.onReload(build.name);
+    const files = [...changes]
+      .filter((path) => build.inputs.has(path))
+      .map((path) => relative(this.options.root, path));
+    const now = performance.now();
+    this.options.log(
+      `hot reload: ${build.name} rebuilt and reloaded in ${Math.round(now - since)} ms ` +
+        `(build ${Math.round(built - buildStarted)} ms, warm start ${Math.round(now - built)} ms; ${files.join(', ') || 'changed files'})`,
+    );
+  }
+
+  private async rebuild(build: FunctionBuild): Promise<'changed' | 'unchanged' | 'failed'> {
+    let result: esbuild.BuildResult<{ write: false; metafile: true }>;
+    try {
+      result = await build.context.rebuild();
+    } catch (error) {
+      build.failed = true;
+      const errors = (error as Partial<esbuild.BuildFailure>).errors ?? [];
+      const details =
+        errors.length > 0 ? await esbuild.formatMessages(errors, { kind: 'error' }) : [String(error)];
+      this.options.log(
+        `hot reload: ${build.name} failed to build; still serving the previous bundle\n${details.join('').trimEnd()}`,
+      );
+      return 'failed';
+    }
+    if (result.warnings.length > 0) {
+      const warnings = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
+      this.options.log(warnings.join('').trimEnd());
+    }
+    build.failed = false;
+    build.inputs = new Set(
+      Object.keys(result.metafile.inputs).map((input) => join(this.options.root, input)),
+    );
+    const outputHash = result.outputFiles.map((file) => `${file.path}:${file.hash}`).join('|');
+    if (outputHash === build.outputHash) return 'unchanged';
+    for (const file of result.outputFiles) {
+      mkdirSync(dirname(file.path), { recursive: true });
+      const temporary = `${file.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, file.contents);
+      renameSync(temporary, file.path);
+    }
+    const first = build.outputHash === undefined;
+    build.outputHash = outputHash;
+    return first ? 'unchanged' : 'changed';
+  }
+}

@@ -1,0 +1,131 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testApiFunctions } from '../../../common/testing/api-functions.ts';
+import { TestStores } from '../../../common/testing/test-stores.ts';
+import type { ApiServer } from '../api-server.ts';
+import { startApiServer } from '../api-server.ts';
+import { httpRequest } from './support/http-client.ts';
+
+const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
+const PRICE = `/price?id=PROD-101&userId=${USER}`;
+const RESPONSE_HELPERS = join('common', 'utils', 'http-response.ts');
+
+let copy: string;
+let stores: TestStores;
+let server: ApiServer;
+const serverLog: string[] = [];
+
+/** Polls until `accept` holds for a response (bounded: a reload that never lands fails the test). */
+const nextResponseWhere = async (accept: (response: Awaited<ReturnType<typeof httpRequest>>) => boolean) => {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await httpRequest(server.url, PRICE);
+    if (accept(response)) return response;
+    if (Date.now() > deadline)
+      throw new Error(`No reload within 20 s; server said:\n${serverLog.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** Waits for a condition, bounded: it fails the test with the server's output if it never holds. */
+const until = async (condition: () => boolean) => {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out; server said:\n${serverLog.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+const edit = (relativePath: string, from: string, to: string) => {
+  const path = join(copy, relativePath);
+  const source = readFileSync(path, 'utf8');
+  if (!source.includes(from)) throw new Error(`${relativePath} no longer contains ${from}`);
+  writeFileSync(path, source.replace(from, to));
+};
+
+beforeAll(async () => {
+  // A copy of the sources, so the test edits files without touching the working tree.
+  const repo = process.cwd();
+  copy = mkdtempSync(join(tmpdir(), 'pricing-hot-reload-'));
+  for (const entry of [
+    'functions',
+    'common',
+    'infra-local',
+    'esbuild.config.js',
+    'package.json',
+    'tsconfig.json',
+  ]) {
+    cpSync(join(repo, entry), join(copy, entry), {
+      recursive: true,
+      filter: (source) => !source.includes(`${join('infra-local', 'postman')}`),
+    });
+  }
+  symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  stores = await TestStores.start();
+  server = await startApiServer({
+    root: copy,
+    functions: testApiFunctions(stores, { root: copy }),
+    port: 0,
+    watch: true,
+    log: (line) => serverLog.push(line),
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await stores?.close();
+  rmSync(copy, { recursive: true, force: true });
+});
+
+describe('hot reload', () => {
+  it('serves a saved change in common/ on the next requests, with no restart, on the same stores', async () => {
+    const before = await httpRequest(server.url, PRICE);
+    expect(before.headers['cache-control']).toBe('no-store');
+
+    edit(
+      RESPONSE_HELPERS,
+      `[HttpHeader.cacheControl]: 'no-store'`,
+      `[HttpHeader.cacheControl]: 'no-store, max-age=0'`,
+    );
+    const after = await nextResponseWhere((response) => response.headers['cache-control'] !== 'no-store');
+
+    expect(after.status).toBe(200);
+    expect(after.headers['cache-control']).toBe('no-store, max-age=0');
+    expect(after.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
+    // The stores kept running: the audit items written before the reload are still there, and new ones land.
+    expect(await stores.auditItemFor(before.headers['x-request-id'] as string)).toHaveLength(1);
+    expect(await stores.auditItemFor(after.headers['x-request-id'] as string)).toHaveLength(1);
+    // The reload is logged with its save-to-ready time once the new environment is warm.
+    await until(() =>
+      serverLog.some((line) => /^hot reload: price-fetcher rebuilt and reloaded in \d+ ms/.test(line)),
+    );
+  });
+
+  it('keeps serving the previous code while a save does not compile, then serves the fix', async () => {
+    const service = join('functions', 'price-fetcher', 'src', 'service.ts');
+    edit(service, 'export class PriceService', 'export class PriceService {{');
+    const buildFailed = () => serverLog.some((line) => line.includes('price-fetcher failed to build'));
+    await until(buildFailed);
+
+    const during = await httpRequest(server.url, PRICE);
+    expect(buildFailed()).toBe(true);
+    expect(during.status).toBe(200);
+
+    edit(service, 'export class PriceService {{', 'export class PriceService');
+    edit(service, 'No price exists for product', 'There is no price for product');
+    const fixed = await nextUnknownProductMessage((message) => message.startsWith('There is no price'));
+    expect(fixed).toBe('There is no price for product PROD-999.');
+  });
+});
+
+const nextUnknownProductMessage = async (accept: (message: string) => boolean): Promise<string> => {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await httpRequest(server.url, `/price?id=PROD-999&userId=${USER}`);
+    const message = (response.json() as { error: { message: string } }).error.message;
+    if (accept(message)) return message;
+    if (Date.now() > deadline)
+      throw new Error(`No reload within 20 s; server said:\n${serverLog.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
