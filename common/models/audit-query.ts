@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { ConfigKey } from './config.ts';
+import { CONFIG_KEYS } from './config.ts';
 import { ProductIdSchema, UserIdSchema } from './price.ts';
 
 /**
@@ -23,11 +25,20 @@ const TimeRangeSchema = z.object({
   to: instant('end').optional(),
 });
 
-/** "Who looked at this product, and when?" or "what did this person look at?", within an optional range. */
+/** A key of today's registry: the names are ours, so the message may list them (never the value given). */
+const RegistryKeySchema = z.enum(CONFIG_KEYS as [ConfigKey, ...ConfigKey[]], {
+  error: `must be a configuration key (${CONFIG_KEYS.join(', ')})`,
+});
+
+/**
+ * "Who looked at this product, and when?", "what did this person look at?" or "who read or changed this
+ * config key?", within an optional range.
+ */
 export const AuditQuerySchema = z
   .discriminatedUnion('by', [
     TimeRangeSchema.extend({ by: z.literal('product'), productId: ProductIdSchema }),
     TimeRangeSchema.extend({ by: z.literal('user'), userId: UserIdSchema }),
+    TimeRangeSchema.extend({ by: z.literal('config'), configKey: RegistryKeySchema }),
   ])
   .refine((query) => !query.from || !query.to || query.from <= query.to, {
     error: '"from" must not be later than "to"',

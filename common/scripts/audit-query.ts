@@ -1,6 +1,7 @@
 // Answers the auditor's questions from the audit trail, with one DynamoDB Query (never a Scan):
 //   npm run audit:query -- --product PROD-101 [--from <iso>] [--to <iso>]   who looked at this price, and when?
 //   npm run audit:query -- --user <uuid> [--from <iso>] [--to <iso>]         what did this person look at?
+//   npm run audit:query -- --config <key> [--from <iso>] [--to <iso>]        who read or changed this config key?
 // Options: --format table|json|csv (default table), --page-size <1-1000>,
 //          --stage <stage> [--region <region>] for the real table pricing-audit-<stage> (default AWS credentials),
 //          --endpoint <url> / --table <name> to point at another local table (default: the lite table).
@@ -8,6 +9,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
+import type { AuditQuery } from '../models/audit-query.ts';
 import { queryAuditTrail } from '../utils/audit-query.ts';
 import { UsageError, parseAuditQueryArgs } from './audit/args.ts';
 import type { AuditQueryArgs } from './audit/args.ts';
@@ -26,6 +28,7 @@ const readArgs = (): AuditQueryArgs => {
       options: {
         product: { type: 'string' },
         user: { type: 'string' },
+        config: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         format: { type: 'string' },
@@ -40,7 +43,7 @@ const readArgs = (): AuditQueryArgs => {
   } catch (error) {
     const message = error instanceof UsageError ? error.message : (error as Error).message.split('\n')[0];
     log(
-      `${message}\nusage: npm run audit:query -- (--product <id> | --user <uuid>) [--from <iso>] [--to <iso>] [--format table|json|csv] [--stage <stage> [--region <region>]]`,
+      `${message}\nusage: npm run audit:query -- (--product <id> | --user <uuid> | --config <key>) [--from <iso>] [--to <iso>] [--format table|json|csv] [--stage <stage> [--region <region>]]`,
     );
     process.exit(2);
   }
@@ -57,6 +60,18 @@ const explain = (error: Error, target: AuditTarget): string => {
   return `${error.name}: ${error.message}`;
 };
 
+/** What the query is about, for the summary line: the validated id only. */
+const describeQuery = (query: AuditQuery): string => {
+  switch (query.by) {
+    case 'product':
+      return `product ${query.productId}`;
+    case 'user':
+      return `user ${query.userId}`;
+    case 'config':
+      return `config key ${query.configKey}`;
+  }
+};
+
 const args = readArgs();
 const target = resolveAuditTarget(args, repoRoot());
 // A closed pipe (`| head`) ends the export quietly.
@@ -69,7 +84,7 @@ let drained = true;
 const writer = createAuditWriter(args.format, (text) => {
   drained = process.stdout.write(text) && drained;
 });
-const subject = args.query.by === 'product' ? `product ${args.query.productId}` : `user ${args.query.userId}`;
+const subject = describeQuery(args.query);
 const interactive = process.stderr.isTTY === true;
 let total = 0;
 let pages = 0;

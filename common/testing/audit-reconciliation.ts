@@ -4,6 +4,11 @@ import type { AuditItem } from '../models/audit.ts';
 export interface ObservedResponse {
   requestId: string;
   statusCode: number;
+  /**
+   * The audit status the response must leave when its HTTP status alone does not say (a 404 for a route the
+   * function does not serve is REJECTED, a 404 for a missing resource NOT_FOUND). Default: by HTTP status.
+   */
+  auditStatus?: AuditItem['status'];
 }
 
 export interface Reconciliation {
@@ -48,7 +53,7 @@ export const reconcileAudit = (
     if (found.length > 1) duplicated.push(response.requestId);
     const [item] = found;
     if (!item) continue;
-    const expected = `${expectedAuditStatus(response.statusCode)}/${response.statusCode}`;
+    const expected = `${response.auditStatus ?? expectedAuditStatus(response.statusCode)}/${response.statusCode}`;
     const actual = `${item.status}/${item.httpStatus}`;
     if (expected !== actual) mismatched.push({ requestId: response.requestId, expected, actual });
   }

@@ -77,3 +77,31 @@ export const emfDocuments = (lines: CapturedLine[]): Record<string, unknown>[] =
 /** The structured log lines (JSON objects with a `level`), EMF excluded. */
 export const logLines = (lines: CapturedLine[]): Record<string, unknown>[] =>
   lines.flatMap((line) => (line.json && 'level' in line.json && !('_aws' in line.json) ? [line.json] : []));
+
+/** The metric part of one EMF document: namespace, dimensions with their values, units and values by name. */
+export interface EmfSummary {
+  namespace: unknown;
+  dimensions: unknown;
+  units: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** Summarises one EMF document (its first metric directive), for exact assertions on what was printed. */
+export const summariseEmf = (doc: Record<string, unknown>): EmfSummary => {
+  const directive = (
+    doc._aws as {
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string; Unit: string }[];
+      }[];
+    }
+  ).CloudWatchMetrics[0]!;
+  const units = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, metric.Unit]));
+  const values = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, doc[metric.Name]]));
+  const dimensions = Object.fromEntries(directive.Dimensions.flat().map((name) => [name, doc[name]]));
+  return { namespace: directive.Namespace, dimensions, units, values };
+};
+
+/** Every EMF document among captured lines, summarised. */
+export const metricsPrinted = (lines: CapturedLine[]): EmfSummary[] => emfDocuments(lines).map(summariseEmf);

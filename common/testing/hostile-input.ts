@@ -190,11 +190,11 @@ export const hostileMethod = (served: string): fc.Arbitrary<string> =>
   );
 
 /**
- * Request bodies for routes that take JSON (config-service's PUT): hostile text that is not JSON, JSON of the
- * wrong shape with hostile keys and values, prototype pollution, deep nesting and huge documents.
+ * A JSON value of any shape, with hostile strings, hostile and prototype-polluting keys (`__proto__` stays an
+ * own key, as JSON.parse makes it), numbers of every kind and nesting: a wrong value for any typed field.
  */
-export const hostileJsonBody = (): fc.Arbitrary<string> => {
-  const value = fc.letrec((tie) => ({
+export const hostileJsonValue = (): fc.Arbitrary<unknown> =>
+  fc.letrec((tie) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       hostileString(),
@@ -208,8 +208,14 @@ export const hostileJsonBody = (): fc.Arbitrary<string> => {
       }),
     ),
   })).node;
-  return fc.oneof(
-    { weight: 3, arbitrary: value.map((document) => JSON.stringify(document)) },
+
+/**
+ * Request bodies for routes that take JSON (config-service's PUT): hostile text that is not JSON, JSON of the
+ * wrong shape with hostile keys and values, prototype pollution, deep nesting and huge documents.
+ */
+export const hostileJsonBody = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 3, arbitrary: hostileJsonValue().map((document) => JSON.stringify(document)) },
     { weight: 2, arbitrary: hostileString() },
     {
       weight: 1,
@@ -219,7 +225,6 @@ export const hostileJsonBody = (): fc.Arbitrary<string> => {
     },
     { weight: 1, arbitrary: fc.constant('{"__proto__":{"isAdmin":true},"value":1}') },
   );
-};
 
 /** A whole API Gateway request: method, query, headers and body. */
 export interface HostileRequest {

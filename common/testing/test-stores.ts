@@ -130,6 +130,20 @@ export class TestStores {
     return items;
   }
 
+  /** Every item in the config table, whatever its key: a test can then show that no stray item exists. */
+  async configRecords(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documentClient().send(
+        new ScanCommand({ TableName: TEST_CONFIG_TABLE, ConsistentRead: true, ExclusiveStartKey }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
   /** Every audit item in the table (tests hold a few hundred at most). */
   async auditItems(): Promise<AuditItem[]> {
     const items: AuditItem[] = [];

@@ -22,19 +22,25 @@ export const sortKeyRange = (query: Pick<AuditQuery, 'from' | 'to'>): { from: st
   to: `${AuditKeys.sortPrefix}${query.to ?? ''}~`,
 });
 
+/** The partition that holds the answer: the user's own, or the resource's in the `byResource` index. */
+const partitionOf = (query: AuditQuery): { name: string; value: string } => {
+  if (query.by === 'user') return { name: 'pk', value: `${AuditKeys.userPrefix}${query.userId}` };
+  if (query.by === 'product')
+    return { name: 'resource', value: `${AuditKeys.productPrefix}${query.productId}` };
+  return { name: 'resource', value: `${AuditKeys.configPrefix}${query.configKey}` };
+};
+
 /**
  * The one Query input that answers `query`: on the table's key for a user (`pk = USER#<uuid>`), on the
- * sparse `byResource` index for a product (`resource = PRODUCT#<id>`). Oldest first. Never a Scan.
+ * sparse `byResource` index for a product (`resource = PRODUCT#<id>`) or a config key
+ * (`resource = CONFIG#<key>`: its reads and changes). Oldest first. Never a Scan.
  */
 export const auditQueryInput = (tableName: string, query: AuditQuery): QueryCommandInput => {
   const range = sortKeyRange(query);
-  const partition =
-    query.by === 'user'
-      ? { name: 'pk', value: `${AuditKeys.userPrefix}${query.userId}` }
-      : { name: 'resource', value: `${AuditKeys.productPrefix}${query.productId}` };
+  const partition = partitionOf(query);
   return {
     TableName: tableName,
-    ...(query.by === 'product' ? { IndexName: AuditKeys.resourceIndex } : {}),
+    ...(query.by === 'user' ? {} : { IndexName: AuditKeys.resourceIndex }),
     KeyConditionExpression: '#partition = :partition AND #sk BETWEEN :from AND :to',
     ExpressionAttributeNames: { '#partition': partition.name, '#sk': 'sk' },
     ExpressionAttributeValues: { ':partition': partition.value, ':from': range.from, ':to': range.to },

@@ -7,6 +7,7 @@ import { OUTPUT_FORMATS } from './format.ts';
 export interface RawAuditQueryArgs {
   product?: string | undefined;
   user?: string | undefined;
+  config?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   format?: string | undefined;
@@ -49,6 +50,7 @@ export class UsageError extends Error {
 const OPTION_OF: Record<string, string> = {
   productId: '--product',
   userId: '--user',
+  configKey: '--config',
   from: '--from',
   to: '--to',
   pageSize: '--page-size',
@@ -64,16 +66,19 @@ const describeIssues = (error: z.ZodError): string =>
 
 /** Validates the command line; throws UsageError naming each bad option (never echoing its value). */
 export const parseAuditQueryArgs = (raw: RawAuditQueryArgs): AuditQueryArgs => {
-  if ((raw.product === undefined) === (raw.user === undefined)) {
-    throw new UsageError('give exactly one of --product <id> or --user <uuid>');
+  if ([raw.product, raw.user, raw.config].filter((value) => value !== undefined).length !== 1) {
+    throw new UsageError('give exactly one of --product <id>, --user <uuid> or --config <key>');
   }
   if (raw.stage !== undefined && raw.endpoint !== undefined) {
     throw new UsageError('--stage (an AWS table) and --endpoint (a local one) cannot be combined');
   }
+  const range = { from: raw.from, to: raw.to };
   const query = AuditQuerySchema.safeParse(
     raw.product !== undefined
-      ? { by: 'product', productId: raw.product, from: raw.from, to: raw.to }
-      : { by: 'user', userId: raw.user, from: raw.from, to: raw.to },
+      ? { by: 'product', productId: raw.product, ...range }
+      : raw.user !== undefined
+        ? { by: 'user', userId: raw.user, ...range }
+        : { by: 'config', configKey: raw.config, ...range },
   );
   const target = TargetSchema.safeParse({
     format: raw.format,

@@ -1,5 +1,16 @@
-/** The kinds of request a load run mixes: served, unknown product, and refused. */
-export type RequestKind = 'good' | 'unknown' | 'bad';
+/**
+ * The kinds of request a load run mixes. price-fetcher: served, unknown product, refused. config-service:
+ * reads, writes with the current version, stale writes (409) and refused requests.
+ */
+export type RequestKind = 'good' | 'unknown' | 'bad' | 'read' | 'write' | 'stale';
+
+/** A PUT whose `expectedVersion` is only known when it is sent (see versioned-writes.ts). */
+export interface VersionedWrite {
+  key: string;
+  value: unknown;
+  /** `current`: the version the table holds (200); `stale`: an older one (409). */
+  expected: 'current' | 'stale';
+}
 
 export interface PlannedRequest {
   index: number;
@@ -8,6 +19,13 @@ export interface PlannedRequest {
   /** Each value is one occurrence; an array repeats the parameter. `null`: no query string. */
   query: Record<string, string | string[]> | null;
   expectedStatus: number;
+  /** The route template (`/config/{key}`) when the function serves several; default: the recorded event's. */
+  resource?: string;
+  pathParameters?: Record<string, string> | null;
+  headers?: Record<string, string>;
+  /** The request body as sent; a `write` is turned into one when it is sent. */
+  body?: string | null;
+  write?: VersionedWrite;
 }
 
 export interface Mix {

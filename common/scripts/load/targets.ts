@@ -24,17 +24,33 @@ const headerOf = (headers: Record<string, unknown> | undefined, name: string): s
   return entry === undefined ? undefined : String(entry[1]);
 };
 
+/** The request path API Gateway would have seen for a route template and its parameters. */
+const pathOf = (resource: string, parameters: Record<string, string> | null | undefined): string =>
+  resource.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parameters?.[name] ?? ''));
+
 /** Invokes a Lambda handler directly with API Gateway proxy events, as API Gateway would. */
-export const handlerTarget = (handler: InvokeHandler, name = 'handler (in process)'): LoadTarget => ({
+export const handlerTarget = (
+  handler: InvokeHandler,
+  name = 'handler (in process)',
+  functionName = 'price-fetcher-load',
+): LoadTarget => ({
   name,
   send: async (request, correlationId) => {
     const event = apiEvent({
       method: request.method,
       query: request.query,
+      ...(request.resource
+        ? {
+            resource: request.resource,
+            path: pathOf(request.resource, request.pathParameters),
+            pathParameters: request.pathParameters ?? null,
+          }
+        : {}),
+      ...(request.body === undefined ? {} : { body: request.body }),
       // The recorded event's own X-Correlation-Id is replaced, not doubled.
-      headers: { 'X-Correlation-Id': correlationId },
+      headers: { ...request.headers, 'X-Correlation-Id': correlationId },
     });
-    const response = (await handler(event, lambdaContext('price-fetcher-load'))) as APIGatewayProxyResult;
+    const response = (await handler(event, lambdaContext(functionName))) as APIGatewayProxyResult;
     return { statusCode: response.statusCode, requestId: headerOf(response.headers, HttpHeader.requestId) };
   },
   close: async () => undefined,
@@ -45,10 +61,14 @@ export const handlerTarget = (handler: InvokeHandler, name = 'handler (in proces
  * its environment. Requests run concurrently in this process: the audit path is request-scoped, so this is a
  * fair stand-in for C containers, though logs of concurrent requests share one logger.
  */
-export const bundleTarget = async (bundlePath: string, env: Record<string, string>): Promise<LoadTarget> => {
+export const bundleTarget = async (
+  bundlePath: string,
+  env: Record<string, string>,
+  functionName = 'price-fetcher-load',
+): Promise<LoadTarget> => {
   Object.assign(process.env, env);
   const module = (await import(pathToFileURL(bundlePath).href)) as { handler: InvokeHandler };
-  return handlerTarget(module.handler, `built bundle ${bundlePath} (in process)`);
+  return handlerTarget(module.handler, `built bundle ${bundlePath} (in process)`, functionName);
 };
 
 /** A running API (`npm run start-api`, `sam local start-api`, or a deployed stage) at `baseUrl`. */

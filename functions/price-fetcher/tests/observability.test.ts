@@ -1,12 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { REDACTED, SENSITIVE_LOG_KEYS } from '../../../common/constants/logging.ts';
 import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { CapturedLine } from '../../../common/testing/capture-output.ts';
 import {
   captureOutput,
   captureOutputSync,
-  emfDocuments,
   logLines,
+  metricsPrinted,
 } from '../../../common/testing/capture-output.ts';
 import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
 import { loadHandler } from '../../../common/testing/load-handler.ts';
@@ -48,32 +47,6 @@ const invoke = async (
   const response = (await handler(event, context)) as APIGatewayProxyResult;
   return { response, requestId: context.awsRequestId };
 };
-
-interface EmfSummary {
-  namespace: unknown;
-  dimensions: unknown;
-  units: Record<string, string>;
-  values: Record<string, unknown>;
-}
-
-/** The metric part of one EMF document: namespace, dimension sets, units and values by metric name. */
-const summarise = (doc: Record<string, unknown>): EmfSummary => {
-  const directive = (
-    doc._aws as {
-      CloudWatchMetrics: {
-        Namespace: string;
-        Dimensions: string[][];
-        Metrics: { Name: string; Unit: string }[];
-      }[];
-    }
-  ).CloudWatchMetrics[0]!;
-  const units = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, metric.Unit]));
-  const values = Object.fromEntries(directive.Metrics.map((metric) => [metric.Name, doc[metric.Name]]));
-  const dimensions = Object.fromEntries(directive.Dimensions.flat().map((name) => [name, doc[name]]));
-  return { namespace: directive.Namespace, dimensions, units, values };
-};
-
-const metricsPrinted = (lines: CapturedLine[]) => emfDocuments(lines).map(summarise);
 
 describe('structured logs', () => {
   it('puts the request id and the correlation id on every line of an invocation', async () => {

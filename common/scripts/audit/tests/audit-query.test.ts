@@ -47,8 +47,38 @@ const fixture = (): AuditItem[] =>
     });
   });
 
+const ERIN = '4fad7fc2-4a5e-4b12-be95-707d5dad6e05';
+
+/**
+ * 240 config-service items by Erin (kept apart from the lookups above): reads and changes of two keys, some
+ * refused, and reads of the whole list, which name no key and so are outside the index.
+ */
+const configFixture = (): AuditItem[] =>
+  Array.from({ length: 240 }, (_, index) => {
+    const configKey = index % 6 === 5 ? undefined : index % 3 === 0 ? 'priceCacheSeconds' : 'maintenanceMode';
+    const update = index % 4 === 1;
+    const refused = update && index % 8 === 1;
+    return buildAuditItem({
+      action: update ? AuditAction.ConfigUpdate : AuditAction.ConfigRead,
+      status: refused ? AuditStatus.Rejected : AuditStatus.Success,
+      subject: { userId: ERIN, configKey },
+      requestId: `10000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+      correlationId: `config-fixture-${index}`,
+      httpStatus: refused ? 409 : 200,
+      service: 'config-service',
+      stage: 'test',
+      retentionDays: 7,
+      now: new Date(START + index * 180 * MINUTE + 7_000),
+      ...(refused ? { errorCode: 'VERSION_CONFLICT' } : {}),
+      outcome: update
+        ? { expectedVersion: index, ...(refused ? {} : { version: index + 1 }) }
+        : { version: 1 },
+    });
+  });
+
 let stores: TestStores;
 let items: AuditItem[];
+let configItems: AuditItem[];
 let doc: DynamoDBDocumentClient;
 let sent: string[] = [];
 
@@ -64,8 +94,10 @@ beforeAll(async () => {
     { step: 'initialize', name: 'recordCommands' },
   );
   items = fixture();
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, index) =>
-    items.slice(index * 25, index * 25 + 25),
+  configItems = configFixture();
+  const all = [...items, ...configItems];
+  const batches = Array.from({ length: Math.ceil(all.length / 25) }, (_, index) =>
+    all.slice(index * 25, index * 25 + 25),
   );
   const writeBatch = async (batch: AuditItem[]) => {
     let request: Record<string, unknown[]> | undefined = {
@@ -146,6 +178,34 @@ describe('audit queries against dynalite with 3,000 items', () => {
 
     expect(requestIds(found)).toEqual(requestIds(expected));
     expect(expected.length).toBeGreaterThan(100);
+    expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
+  });
+
+  it('who read or changed maintenanceMode: its reads and changes, oldest first, one Query on the resource index', async () => {
+    const expected = configItems.filter((item) => item.configKey === 'maintenanceMode');
+
+    const { pages, found } = await collect({ by: 'config', configKey: 'maintenanceMode' });
+
+    expect(requestIds(found)).toEqual(requestIds(expected));
+    expect(found).toEqual(expected);
+    expect(new Set(found.map((item) => item.action))).toEqual(new Set(['CONFIG_READ', 'CONFIG_UPDATE']));
+    expect(sent).toEqual(pages.map(() => 'QueryCommand'));
+  });
+
+  it('who changed priceCacheSeconds in a range: inclusive bounds, small pages, still only Query', async () => {
+    const from = '2026-03-05';
+    const to = '2026-03-20T12:00:00+01:00';
+    const expected = configItems.filter(
+      (item) =>
+        item.configKey === 'priceCacheSeconds' &&
+        inRange(item, '2026-03-05T00:00:00.000Z', '2026-03-20T11:00:00.000Z'),
+    );
+
+    const { pages, found } = await collect({ by: 'config', configKey: 'priceCacheSeconds', from, to }, 10);
+
+    expect(requestIds(found)).toEqual(requestIds(expected));
+    expect(expected.length).toBeGreaterThan(20);
+    expect(pages.length).toBeGreaterThan(2);
     expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
   });
 
@@ -261,11 +321,49 @@ describe('npm run audit:query (the CLI, as compliance staff run it)', () => {
     expect(JSON.parse(stdout)).toHaveLength(300);
   });
 
+  it('--config exports who read or changed a key, and names the key in the summary', async () => {
+    const expected = configItems.filter((item) => item.configKey === 'priceCacheSeconds');
+
+    const { stdout, stderr } = await cli('--config', 'priceCacheSeconds', '--format', 'json');
+
+    expect(JSON.parse(stdout)).toEqual(expected);
+    expect(stderr).toMatch(
+      new RegExp(
+        `audit-query: ${expected.length} items for config key priceCacheSeconds in 1 Query page from`,
+      ),
+    );
+  });
+
+  it('--config prints the key, the action and the outcome status in the table', async () => {
+    const { stdout } = await cli('--config', 'maintenanceMode', '--to', '2026-03-01T10:00:00Z');
+
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.slice(2, -1)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^2026-03-01T03:00:07.000Z  ${ERIN}  maintenanceMode +CONFIG_UPDATE +REJECTED +409 +VERSION_CONFLICT +\\S+01$`,
+        ),
+      ),
+      expect.stringMatching(
+        /^2026-03-01T06:00:07.000Z .* maintenanceMode +CONFIG_READ +SUCCESS +200 +\S+02$/,
+      ),
+    ]);
+  });
+
   it.each([
     [['--user', 'bob@example.com'], '--user: must be a UUID'],
+    [
+      ['--config', 'darkLaunch'],
+      '--config: must be a configuration key (maintenanceMode, supportedCurrencies, priceCacheSeconds, auditRetentionDays)',
+    ],
+    [['--config', "maintenanceMode' OR 1=1"], '--config: must be a configuration key'],
+    [['--config', 'maintenanceMode', '--user', ALICE], 'give exactly one of'],
     [['--product', "PROD-1' OR 1=1"], '--product: must be 1 to 64 letters'],
-    [['--product', 'PROD-101', '--user', ALICE], 'give exactly one of --product <id> or --user <uuid>'],
-    [[], 'give exactly one of --product <id> or --user <uuid>'],
+    [
+      ['--product', 'PROD-101', '--user', ALICE],
+      'give exactly one of --product <id>, --user <uuid> or --config <key>',
+    ],
+    [[], 'give exactly one of --product <id>, --user <uuid> or --config <key>'],
     [['--product', 'PROD-101', '--from', 'yesterday'], '--from: must be an ISO-8601 date'],
     [
       ['--product', 'PROD-101', '--from', '2026-04-01', '--to', '2026-03-01'],
@@ -282,7 +380,7 @@ describe('npm run audit:query (the CLI, as compliance staff run it)', () => {
     expect(failure.code).toBe(2);
     expect(failure.stdout).toBe('');
     expect(failure.stderr).toContain(`audit-query: ${message}`);
-    expect(failure.stderr).not.toMatch(/bob@example|OR 1=1|yesterday|xlsx/);
+    expect(failure.stderr).not.toMatch(/bob@example|OR 1=1|yesterday|xlsx|darkLaunch/);
   });
 
   it('when no DynamoDB answers, exits 1 with what to do', async () => {

@@ -4,14 +4,18 @@ import type { AuditItem } from '../../../models/audit.ts';
 import { reconcileAudit } from '../../../testing/audit-reconciliation.ts';
 import type { LambdaHandler } from '../../../testing/load-handler.ts';
 import { loadHandler } from '../../../testing/load-handler.ts';
+import { CONFIG_KEYS } from '../../../models/config.ts';
 import { TestStores } from '../../../testing/test-stores.ts';
+import { parseConfigMix, planConfigRequests } from '../config-plan.ts';
 import { runLoad } from '../driver.ts';
 import { parseMix, planRequests } from '../plan.ts';
 import { buildReport } from '../report.ts';
 import { handlerTarget } from '../targets.ts';
+import { versionedWrites } from '../versioned-writes.ts';
 
 const run = promisify(execFile);
 const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const CONFIG_HANDLER = '../../functions/config-service/src/handler.ts';
 
 describe('load driver and reconciliation', () => {
   let stores: TestStores;
@@ -135,4 +139,87 @@ describe('load driver and reconciliation', () => {
     expect(failure.stdout).toContain('STOPPED AT THE TIME CAP');
     expect(failure.stdout).toContain('result        FAILED');
   }, 120_000);
+
+  it('config-service: reads, current and stale writes and refusals reconcile with the audit trail and the stored versions', async () => {
+    const configHandler = await loadHandler(CONFIG_HANDLER, stores.configServiceEnv());
+    const plan = planConfigRequests(400, parseConfigMix('55,20,10,15'));
+    const target = versionedWrites(
+      handlerTarget(configHandler, 'config-service handler', 'config-service-load'),
+      Object.fromEntries(CONFIG_KEYS.map((key) => [key, 1])),
+    );
+
+    const result = await runLoad({ target, plan, concurrency: 16, runId: 'jest-config-load' });
+    const items = (await stores.auditItems()).filter((item) =>
+      item.correlationId.startsWith('jest-config-load-'),
+    );
+    const report = buildReport(result, plan.length, items);
+
+    expect(report).toMatchObject({ completed: 400, unexpectedResponses: [], timedOut: false, ok: true });
+    expect(report.byKind).toEqual({
+      'read (200)': 220,
+      'write (200)': 80,
+      'stale (409)': 40,
+      'bad (400)': expect.any(Number),
+      'bad (404)': expect.any(Number),
+      'bad (405)': expect.any(Number),
+    });
+    // Each key holds its seed and exactly the writes answered 200, and the audit says the same.
+    for (const key of CONFIG_KEYS) {
+      const versions = await stores.configVersions(key);
+      expect(versions).toHaveLength(target.versions()[key]!);
+      expect(versions).toHaveLength(1 + 80 / CONFIG_KEYS.length);
+    }
+    expect(items.filter((item) => item.action === 'CONFIG_UPDATE' && item.status === 'SUCCESS')).toHaveLength(
+      80,
+    );
+  });
+
+  it('npm run test:load -- --function config-service drives its built bundle and reconciles audit and versions', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'common/scripts/test-load.ts',
+        '--function',
+        'config-service',
+        '-n',
+        '400',
+        '-c',
+        '8',
+        '--no-build',
+        '--json',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+
+    const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as ReturnType<typeof buildReport> & {
+      versions: { expected: Record<string, number>; stored: Record<string, number> };
+    };
+    expect(stdout).toContain(
+      'audit items   400 found for 400 answered requests: missing 0, duplicated 0, wrong status 0, unexplained 0',
+    );
+    expect(stdout).toMatch(/versions {6}maintenanceMode 21 stored \/ 21 expected, .*: RECONCILED/);
+    expect(report).toMatchObject({
+      ok: true,
+      byKind: { 'read (200)': 220, 'write (200)': 80, 'stale (409)': 40 },
+    });
+    expect(report.versions.stored).toEqual(report.versions.expected);
+  }, 120_000);
+
+  it.each([
+    [
+      ['--function', 'config-service', '--mix', '70,15,15'],
+      '--mix for config-service takes four whole percentages',
+    ],
+    [['--function', 'config-service', '--url', 'http://127.0.0.1:3000'], '--url drives price-fetcher only'],
+    [['--function', 'billing'], '--function: must be price-fetcher or config-service'],
+  ])('refuses %j with exit code 2', async (args, message) => {
+    const failure = (await run(process.execPath, [
+      'common/scripts/test-load.ts',
+      ...args,
+      '--no-build',
+    ]).catch((error: unknown) => error)) as { code: number; stderr: string };
+
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain(message);
+  });
 });
