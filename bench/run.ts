@@ -1,7 +1,7 @@
 // npm run bench: cold start, bundle size, warm path, memory and build time, each beside its reference and
 // measured in one run. Prints a table and writes bench/results.json. Not part of npm test.
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
-//          --only cold,size,warm,memory,build
+//          --only cold,size,warm,memory,api,build
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +9,10 @@ import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
+import { measureApi } from './lib/api-load.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
-import { measureColdStart } from './lib/cold-start.ts';
+import type { ColdStartResult } from './lib/cold-start.ts';
+import { measureColdStarts } from './lib/cold-start.ts';
 import { percentile, ratio, round, summarize } from './lib/stats.ts';
 import type { Variant } from './lib/variants.ts';
 import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
@@ -19,7 +21,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     invocations: { type: 'string', default: '20000' },
-    only: { type: 'string', default: 'cold,size,warm,memory,build' },
+    only: { type: 'string', default: 'cold,size,warm,memory,api,build' },
   },
 });
 const runs = Number(values.runs);
@@ -70,42 +72,37 @@ try {
         join(root, 'bench', 'fixtures', 'anchor-handler.ts'),
         PRODUCTION,
       );
-      const variants: Record<
-        string,
-        ReturnType<typeof measureColdStart> & { rawBytes: number; zippedBytes: number }
-      > = {};
       const chosen = sections.has('size') ? VARIANTS : [PRODUCTION];
-      // Interleave the references with our variants, run by run, so drift hits all of them equally.
-      const refFloor = measureColdStart(root, floor.file, eventFile(name), env, runs);
-      const refAnchor = measureColdStart(root, anchor.file, eventFile(name), env, runs);
-      for (const variant of chosen as Variant[]) {
-        const built = await buildVariant(
-          root,
-          name,
-          join(root, 'functions', name, 'src', 'handler.ts'),
-          variant,
-        );
-        variants[variant.id] = {
-          ...measureColdStart(root, built.file, eventFile(name), env, runs),
-          ...built,
-        };
-      }
-      const production = await buildVariant(
+      const entry = join(root, 'functions', name, 'src', 'handler.ts');
+      const built: Record<string, Awaited<ReturnType<typeof buildVariant>>> = {};
+      for (const variant of chosen as Variant[])
+        built[variant.id] = await buildVariant(root, name, entry, variant);
+      const production = built[PRODUCTION.id]!;
+      const measured = measureColdStarts(
         root,
-        name,
-        join(root, 'functions', name, 'src', 'handler.ts'),
-        PRODUCTION,
+        [
+          { key: 'floor', bundle: floor.file },
+          { key: 'anchor', bundle: anchor.file },
+          ...Object.entries(built).map(([key, bundle]) => ({ key, bundle: bundle.file })),
+          { key: 'sourceMaps', bundle: production.file, nodeFlags: ['--enable-source-maps'] },
+        ],
+        eventFile(name),
+        env,
+        runs,
       );
-      const withSourceMaps = measureColdStart(root, production.file, eventFile(name), env, runs, [
-        '--enable-source-maps',
-      ]);
+      const refFloor = measured.floor!;
+      const refAnchor = measured.anchor!;
+      const withSourceMaps = measured.sourceMaps!;
+      const variants = Object.fromEntries(
+        Object.entries(built).map(([key, bundle]) => [key, { ...measured[key]!, ...bundle }]),
+      );
       const ours = variants[PRODUCTION.id]!;
 
       print();
-      print(`Cold start: ${name} (median of ${runs} fresh processes; min-max)`);
+      print(`Cold start: ${name} (median of ${runs} fresh processes per bundle, interleaved; min-max)`);
       print('| bundle | load | init | first invoke | total | / anchor | / floor | raw KiB | deflated KiB |');
       print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-      const row = (label: string, r: ReturnType<typeof measureColdStart>, raw?: number, zipped?: number) =>
+      const row = (label: string, r: ColdStartResult, raw?: number, zipped?: number) =>
         print(
           `| ${label} | ${ms(r.load.median)} | ${ms(r.init.median)} | ${ms(r.firstInvoke.median)} | ${ms(r.total.median)} (${round(r.total.min)}-${round(r.total.max)}) | ${ratio(r.total.median, refAnchor.total.median)} | ${ratio(r.total.median, refFloor.total.median)} | ${raw ? round(raw / 1024, 0) : ''} | ${zipped ? round(zipped / 1024, 0) : ''} |`,
         );
@@ -210,6 +207,36 @@ try {
       print(`heap growth 10k -> 50k: ${round(growth, 2)} MiB`);
       results.memory = { ...memory, heapGrowthMb: round(growth, 2) };
     }
+  }
+
+  if (sections.has('api')) {
+    const api = await measureApi(
+      root,
+      stores,
+      '/price?id=PROD-101&userId=3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
+      {
+        connections: 16,
+        seconds: 10,
+      },
+    );
+    const handlerPerSecond = (results.warm as { handler?: { perSecond: number } } | undefined)?.handler
+      ?.perSecond;
+    print();
+    print(
+      'Local API: npm run start-api under autocannon (GET /price success; 1 connection, then 16 for 10 s)',
+    );
+    print('| load | requests/s | p50 | p99 | requests | non-2xx | errors | / in-process handler |');
+    print('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    print(
+      `| 1 connection | | ${api.sequential.p50} ms | ${api.sequential.p99} ms | ${api.sequential.requests} | | | |`,
+    );
+    print(
+      `| 16 connections | ${round(api.requestsPerSecond, 0)} | ${api.p50} ms | ${api.p99} ms | ${api.requests} | ${api.non2xx} | ${api.errors} | ${handlerPerSecond ? ratio(api.requestsPerSecond, handlerPerSecond) : 'run with warm'} |`,
+    );
+    results.api = {
+      ...api,
+      overHandlerThroughput: handlerPerSecond ? ratio(api.requestsPerSecond, handlerPerSecond) : null,
+    };
   }
 
   if (sections.has('build')) {
