@@ -5,20 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
 
 const [bundle, eventFile] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
-const context = {
-  awsRequestId: 'cold-start-probe',
+const context = createLambdaContext({
+  requestId: 'cold-start-probe',
   functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-  memoryLimitInMB: '512',
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10_000,
-};
+  deadline: Date.now() + 10_000,
+});
 
 const start = performance.now();
 const module = bundle.endsWith('.cjs')

@@ -7,6 +7,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildAuditItem } from '../common/models/audit.ts';
+import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
 import { DynamoAuditRepository } from '../common/utils/audit-repository.ts';
 import { createDocumentClient } from '../common/utils/dynamodb-client.ts';
 import { SqliteSqlClient } from '../common/utils/sql/sqlite-client.ts';
@@ -25,17 +26,11 @@ const { handler } = (await import(pathToFileURL(bundle).href)) as {
 let sequence = 0;
 const context = () => {
   sequence += 1;
-  return {
-    awsRequestId: `warm-${sequence}`,
-    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-    memoryLimitInMB: '512',
-    logGroupName: '/aws/lambda/bench',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-  };
+  return createLambdaContext({
+    requestId: `warm-${sequence}`,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench',
+    deadline: Date.now() + 10_000,
+  });
 };
 
 const viaHandler = async (): Promise<void> => {

@@ -2,6 +2,7 @@
 // once (the init phase), then serves invocations one at a time, like a Lambda container.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { createLambdaContext } from './lambda-context.mjs';
 
 process.setSourceMapsEnabled(true);
 const { entry, exportName, functionName, memoryMb, region } = workerData;
@@ -29,17 +30,7 @@ function serialize(error) {
 }
 
 parentPort.on('message', async ({ id, event, requestId, deadline }) => {
-  const context = {
-    awsRequestId: requestId,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(memoryMb),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${requestId}`,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  const context = createLambdaContext({ requestId, functionName, region, memoryMb, deadline });
   try {
     const result = await handler(event, context);
     parentPort.postMessage({ type: 'result', id, ok: true, result: result === undefined ? null : result });

@@ -3,6 +3,8 @@ import type { ConfigItem } from '../../../common/models/config.ts';
 import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
 import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
 import { loadHandler } from '../../../common/testing/load-handler.ts';
+import type { OutageRun, PhasedOutcome } from '../../../common/testing/outage.ts';
+import { runDynamoOutage } from '../../../common/testing/outage.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 import type { HttpEvent } from '../../../common/types/lambda.ts';
 import { SEED_REQUEST_ID } from '../../../infra-local/seed/seed-dynamodb.ts';
@@ -21,32 +23,20 @@ afterAll(async () => {
   await stores.close();
 });
 
-type Phase = 'before' | 'stopping' | 'down' | 'starting' | 'after';
-interface Outcome {
+interface Outcome extends PhasedOutcome {
   requestId: string;
   method: string;
   statusCode: number;
   body: string;
-  /** The phase when the request started and when it ended: only requests wholly inside one phase are certain. */
-  started: Phase;
-  ended: Phase;
 }
-
-const waitUntil = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-};
 
 const codeOf = (outcome: Outcome): string =>
   outcome.statusCode < 400 ? 'OK' : errorOf(JSON.parse(outcome.body)).code;
 
 describe('DynamoDB taken away mid-run and brought back (persisted dynalite, real config-service handler)', () => {
   it('fails closed with no configuration in any 503, keeps versions and audit consistent, and recovers without a restart', async () => {
-    let phase: Phase = 'before';
-    let running = true;
-    const outcomes: Outcome[] = [];
-    const count = (started: Phase) => outcomes.filter((outcome) => outcome.started === started).length;
-    const send = async (event: HttpEvent) => {
-      const started = phase;
+    const send = async (run: OutageRun<Outcome>, event: HttpEvent) => {
+      const started = run.phase;
       const reply = await invoke(handler, event);
       const outcome: Outcome = {
         requestId: reply.requestId,
@@ -54,52 +44,45 @@ describe('DynamoDB taken away mid-run and brought back (persisted dynalite, real
         statusCode: reply.response.statusCode,
         body: reply.response.body,
         started,
-        ended: phase,
+        ended: run.phase,
       };
-      outcomes.push(outcome);
+      run.outcomes.push(outcome);
       return { ...reply, outcome };
     };
 
     // Four writers, each on its own key, write with the version they last saw and re-read after a 409 or a
     // 503 (after a 503 the version may or may not have been written: that is the gap documented below).
-    const writers = CONFIG_KEYS.map(async (key, writer) => {
-      let known = 1;
-      for (let index = 0; running; index += 1) {
-        const value = {
-          maintenanceMode: index % 2 === 0,
-          supportedCurrencies: index % 2 === 0 ? ['USD'] : ['EUR', 'CHF'],
-          priceCacheSeconds: (index * 7 + writer) % 3600,
-          auditRetentionDays: 30 + index,
-        }[key];
-        const { response, body } = await send(putEvent(key, { value, expectedVersion: known }));
-        if (response.statusCode === 200) {
-          known = (body as unknown as ConfigItem).version;
-          continue;
+    const writers = (run: OutageRun<Outcome>) =>
+      CONFIG_KEYS.map(async (key, writer) => {
+        let known = 1;
+        for (let index = 0; run.running; index += 1) {
+          const value = {
+            maintenanceMode: index % 2 === 0,
+            supportedCurrencies: index % 2 === 0 ? ['USD'] : ['EUR', 'CHF'],
+            priceCacheSeconds: (index * 7 + writer) % 3600,
+            auditRetentionDays: 30 + index,
+          }[key];
+          const { response, body } = await send(run, putEvent(key, { value, expectedVersion: known }));
+          if (response.statusCode === 200) {
+            known = (body as unknown as ConfigItem).version;
+            continue;
+          }
+          const latest = await send(run, historyEvent(key, { limit: '1' }));
+          if (latest.response.statusCode === 200) known = (latest.body.items as ConfigItem[])[0]!.version;
         }
-        const latest = await send(historyEvent(key, { limit: '1' }));
-        if (latest.response.statusCode === 200) known = (latest.body.items as ConfigItem[])[0]!.version;
-      }
-    });
+      });
     // Four readers: one key (through the cache), the list, and a history page.
-    const readers = Array.from({ length: 4 }, async (_, reader) => {
-      for (let index = 0; running; index += 1) {
-        const key = CONFIG_KEYS[(index + reader) % CONFIG_KEYS.length]!;
-        await send([getEvent(key), listEvent(), historyEvent(key, { limit: '5' })][index % 3]!);
-      }
-    });
-    await waitUntil(() => count('before') >= 150);
-    phase = 'stopping';
-    await stores.stopDynamo();
-    phase = 'down';
-    await waitUntil(() => count('down') >= 150);
-    phase = 'starting';
-    await stores.startDynamo();
-    phase = 'after';
-    await waitUntil(() => count('after') >= 150);
-    running = false;
-    await Promise.all([...writers, ...readers]);
-
-    const certain = (p: Phase) => outcomes.filter((outcome) => outcome.started === p && outcome.ended === p);
+    const readers = (run: OutageRun<Outcome>) =>
+      Array.from({ length: 4 }, async (_, reader) => {
+        for (let index = 0; run.running; index += 1) {
+          const key = CONFIG_KEYS[(index + reader) % CONFIG_KEYS.length]!;
+          await send(run, [getEvent(key), listEvent(), historyEvent(key, { limit: '5' })][index % 3]!);
+        }
+      });
+    const { outcomes, certain } = await runDynamoOutage<Outcome>(stores, 150, (run) => [
+      ...writers(run),
+      ...readers(run),
+    ]);
     const answers = (list: Outcome[]) =>
       new Set(list.map((outcome) => `${outcome.statusCode} ${codeOf(outcome)}`));
     // Down: every request, read or write, cached or not, is refused with 503 AUDIT_UNAVAILABLE: the config

@@ -3,6 +3,8 @@ import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts'
 import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
 import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
 import { loadHandler } from '../../../common/testing/load-handler.ts';
+import type { PhasedOutcome } from '../../../common/testing/outage.ts';
+import { runDynamoOutage } from '../../../common/testing/outage.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 
 const HANDLER = '../../functions/price-fetcher/src/handler.ts';
@@ -20,59 +22,35 @@ afterAll(async () => {
   await stores.close();
 });
 
-type Phase = 'before' | 'stopping' | 'down' | 'starting' | 'after';
-interface Outcome {
+interface Outcome extends PhasedOutcome {
   requestId: string;
   statusCode: number;
   body: string;
-  /** The phase when the request started and when it ended: only requests wholly inside one phase are certain. */
-  started: Phase;
-  ended: Phase;
 }
-
-const waitUntil = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-};
 
 describe('DynamoDB taken away mid-run and brought back (persisted dynalite, real handler)', () => {
   it('fails closed while it is down, loses no audit item, and recovers without a restart', async () => {
-    let phase: Phase = 'before';
-    let running = true;
-    const outcomes: Outcome[] = [];
-    const count = (started: Phase) => outcomes.filter((outcome) => outcome.started === started).length;
-
     // Eight callers keep requests in flight throughout: found and unknown products.
-    const callers = Array.from({ length: 8 }, async (_, caller) => {
-      for (let index = 0; running; index += 1) {
-        const started = phase;
-        const context = lambdaContext();
-        const id = (index + caller) % 3 === 0 ? 'PROD-999' : 'PROD-101';
-        const response = (await handler(
-          apiEvent({ query: { id, userId: USER } }),
-          context,
-        )) as APIGatewayProxyResult;
-        outcomes.push({
-          requestId: context.awsRequestId,
-          statusCode: response.statusCode,
-          body: response.body,
-          started,
-          ended: phase,
-        });
-      }
-    });
-    await waitUntil(() => count('before') >= 100);
-    phase = 'stopping';
-    await stores.stopDynamo();
-    phase = 'down';
-    await waitUntil(() => count('down') >= 100);
-    phase = 'starting';
-    await stores.startDynamo();
-    phase = 'after';
-    await waitUntil(() => count('after') >= 100);
-    running = false;
-    await Promise.all(callers);
-
-    const certain = (p: Phase) => outcomes.filter((outcome) => outcome.started === p && outcome.ended === p);
+    const { outcomes, certain } = await runDynamoOutage<Outcome>(stores, 100, (run) =>
+      Array.from({ length: 8 }, async (_, caller) => {
+        for (let index = 0; run.running; index += 1) {
+          const started = run.phase;
+          const context = lambdaContext();
+          const id = (index + caller) % 3 === 0 ? 'PROD-999' : 'PROD-101';
+          const response = (await handler(
+            apiEvent({ query: { id, userId: USER } }),
+            context,
+          )) as APIGatewayProxyResult;
+          run.outcomes.push({
+            requestId: context.awsRequestId,
+            statusCode: response.statusCode,
+            body: response.body,
+            started,
+            ended: run.phase,
+          });
+        }
+      }),
+    );
     const answers = (list: Outcome[]) =>
       new Set(
         list.map(
