@@ -1,13 +1,14 @@
 /**
  * Builds one bundle and one zip per function, for Lambda nodejs22.x with handler `index.handler`:
- *   dist/<function>/index.mjs (+ index.mjs.map)   dist/<function>.zip   dist/<function>.meta.json
+ *   dist/<function>/index.mjs (+ chunks/*.mjs, loaded lazily, and a .map for each)
+ *   dist/<function>.zip   dist/<function>.meta.json
  * The functions are the ones the SAM template declares (infra-local/local-debug.yaml): one list for the
  * build, SAM and the lite runner. Zips are deterministic (fixed timestamps, sorted entries), so the same
  * source gives the same bytes and the same SHA-256 in the vault.
  *
  * Usage: node esbuild.config.js [--function <name>]...
  */
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -52,12 +53,16 @@ export const buildFunctions = async (root = repoRoot(), only = []) => {
     rmSync(outdir, { recursive: true, force: true });
     const result = await esbuild.build(buildOptions(root, fn.name));
     const zipPath = join(root, 'dist', `${fn.name}.zip`);
-    await writeZip(outdir, ['index.mjs', 'index.mjs.map'], zipPath);
+    const files = Object.keys(result.metafile.outputs).map((output) => relative(outdir, join(root, output)));
+    await writeZip(outdir, files, zipPath);
     writeFileSync(join(root, 'dist', `${fn.name}.meta.json`), JSON.stringify(result.metafile));
     built.push({
       name: fn.name,
       zip: relative(root, zipPath),
-      bytes: readFileSync(join(outdir, 'index.mjs')).length,
+      bytes: statSync(join(outdir, 'index.mjs')).size,
+      chunkBytes: files
+        .filter((file) => file.startsWith('chunks/') && file.endsWith('.mjs'))
+        .reduce((sum, file) => sum + statSync(join(outdir, file)).size, 0),
     });
   }
   return built;
@@ -67,8 +72,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { function: { type: 'string', multiple: true, default: [] } } });
   const started = performance.now();
   const built = await buildFunctions(repoRoot(), values.function);
-  for (const { name, zip, bytes } of built) {
-    process.stderr.write(`built ${name}: ${zip} (index.mjs ${(bytes / 1024).toFixed(0)} KiB)\n`);
+  for (const { name, zip, bytes, chunkBytes } of built) {
+    const kib = (value) => `${(value / 1024).toFixed(0)} KiB`;
+    process.stderr.write(`built ${name}: ${zip} (index.mjs ${kib(bytes)}, lazy chunks ${kib(chunkBytes)})\n`);
   }
   process.stderr.write(`build finished in ${Math.round(performance.now() - started)} ms\n`);
 }

@@ -2,11 +2,13 @@
 // --warm <n>, n warm invocations of price-fetcher and as many raw store calls) with --cpu-prof, built
 // unminified with the same settings otherwise, and attributes self time to the bundled modules using the
 // `// <path>` markers esbuild writes before each module. Needs nothing running.
-// Usage: node bench/profile.ts [function] [--top 25] [--warm 5000]
+// Usage: node bench/profile.ts [function] [--top 25] [--warm 5000] [--detail <package>]
+// (--detail lists the functions a package's self time is spent in, for example --detail zod)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
@@ -14,7 +16,7 @@ import { buildVariant } from './lib/variants.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, warm: { type: 'string' } },
+  options: { top: { type: 'string', default: '25' }, warm: { type: 'string' }, detail: { type: 'string' } },
 });
 const name = positionals[0] ?? 'price-fetcher';
 const root = repoRoot();
@@ -56,15 +58,25 @@ try {
   );
   const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as Profile;
 
-  // Line -> module, from esbuild's "// node_modules/x/y.js" markers in the unminified bundle.
-  const markers: { line: number; module: string }[] = [];
-  readFileSync(built.file, 'utf8')
-    .split('\n')
-    .forEach((text, line) => {
-      const match = /^\/\/ ((?:node_modules|common|functions)\/\S+)$/.exec(text);
-      if (match) markers.push({ line, module: match[1]! });
-    });
-  const moduleAt = (line: number): string => {
+  // Line -> module, from esbuild's "// node_modules/x/y.js" markers in the unminified entry and its chunks.
+  const outdir = dirname(built.file);
+  const markersByUrl = new Map<string, { line: number; module: string }[]>();
+  const markersOf = (url: string) => {
+    let markers = markersByUrl.get(url);
+    if (!markers) {
+      markers = [];
+      readFileSync(fileURLToPath(url), 'utf8')
+        .split('\n')
+        .forEach((text, line) => {
+          const match = /^\/\/ ((?:node_modules|common|functions)\/\S+)$/.exec(text);
+          if (match) markers!.push({ line, module: match[1]! });
+        });
+      markersByUrl.set(url, markers);
+    }
+    return markers;
+  };
+  const moduleAt = (url: string, line: number): string => {
+    const markers = markersOf(url);
     let low = 0;
     let high = markers.length - 1;
     let found = '(bundle prelude)';
@@ -77,6 +89,7 @@ try {
     }
     return found;
   };
+  const inBundle = (url: string) => url.startsWith('file://') && fileURLToPath(url).startsWith(`${outdir}/`);
   const packageOf = (module: string) => {
     const match = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
     return match ? match[1]! : module.split('/').slice(0, 2).join('/');
@@ -84,15 +97,22 @@ try {
 
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfTime = new Map<string, number>();
+  const detail = new Map<string, number>();
   profile.samples.forEach((id, index) => {
     const node = byId.get(id)!;
     const { url, functionName, lineNumber } = node.callFrame;
-    const key = url.endsWith(built.file.split('/').pop()!)
-      ? packageOf(moduleAt(lineNumber))
+    const module = inBundle(url) ? moduleAt(url, lineNumber) : undefined;
+    const key = module
+      ? packageOf(module)
       : url
         ? `(node) ${url.replace(/^node:/, '')}`
         : `(${functionName || 'native'})`;
-    selfTime.set(key, (selfTime.get(key) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+    const delta = (profile.timeDeltas[index] ?? 0) / 1000;
+    selfTime.set(key, (selfTime.get(key) ?? 0) + delta);
+    if (values.detail && key === values.detail) {
+      const where = `${functionName || '(anonymous)'} ${module}:${lineNumber}`;
+      detail.set(where, (detail.get(where) ?? 0) + delta);
+    }
   });
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
   process.stdout.write(
@@ -104,6 +124,14 @@ try {
     process.stdout.write(
       `${value.toFixed(1).padStart(8)} ms  ${((value / total) * 100).toFixed(1).padStart(5)}%  ${key}\n`,
     );
+  }
+  if (values.detail) {
+    process.stdout.write(`\nSelf time inside ${values.detail}, by function:\n`);
+    for (const [where, value] of [...detail.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, Number(values.top))) {
+      process.stdout.write(`${value.toFixed(1).padStart(8)} ms  ${where}\n`);
+    }
   }
 } finally {
   await stores.stop();

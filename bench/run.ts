@@ -14,7 +14,7 @@ import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.
 import type { ColdStartResult } from './lib/cold-start.ts';
 import { measureColdStarts } from './lib/cold-start.ts';
 import { percentile, ratio, round, summarize } from './lib/stats.ts';
-import type { Variant } from './lib/variants.ts';
+import type { BuiltBundle, Variant } from './lib/variants.ts';
 import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
 
 const { values } = parseArgs({
@@ -72,6 +72,12 @@ try {
         join(root, 'bench', 'fixtures', 'anchor-handler.ts'),
         PRODUCTION,
       );
+      const ioAnchor = await buildVariant(
+        root,
+        'io-anchor',
+        join(root, 'bench', 'fixtures', 'io-anchor-handler.ts'),
+        PRODUCTION,
+      );
       const chosen = sections.has('size') ? VARIANTS : [PRODUCTION];
       const entry = join(root, 'functions', name, 'src', 'handler.ts');
       const built: Record<string, Awaited<ReturnType<typeof buildVariant>>> = {};
@@ -83,6 +89,7 @@ try {
         [
           { key: 'floor', bundle: floor.file },
           { key: 'anchor', bundle: anchor.file },
+          { key: 'ioAnchor', bundle: ioAnchor.file },
           ...Object.entries(built).map(([key, bundle]) => ({ key, bundle: bundle.file })),
           { key: 'sourceMaps', bundle: production.file, nodeFlags: ['--enable-source-maps'] },
         ],
@@ -92,6 +99,7 @@ try {
       );
       const refFloor = measured.floor!;
       const refAnchor = measured.anchor!;
+      const refIoAnchor = measured.ioAnchor!;
       const withSourceMaps = measured.sourceMaps!;
       const variants = Object.fromEntries(
         Object.entries(built).map(([key, bundle]) => [key, { ...measured[key]!, ...bundle }]),
@@ -100,29 +108,30 @@ try {
 
       print();
       print(`Cold start: ${name} (median of ${runs} fresh processes per bundle, interleaved; min-max)`);
-      print('| bundle | load | init | first invoke | total | / anchor | / floor | raw KiB | deflated KiB |');
-      print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-      const row = (label: string, r: ColdStartResult, raw?: number, zipped?: number) =>
+      print(
+        '| bundle | load | init | first invoke | total | / anchor | / I/O anchor | / floor | entry KiB | all code KiB | deflated KiB |',
+      );
+      print('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+      const kib = (bytes?: number) => (bytes ? String(round(bytes / 1024, 0)) : '');
+      const row = (label: string, r: ColdStartResult, size?: BuiltBundle) =>
         print(
-          `| ${label} | ${ms(r.load.median)} | ${ms(r.init.median)} | ${ms(r.firstInvoke.median)} | ${ms(r.total.median)} (${round(r.total.min)}-${round(r.total.max)}) | ${ratio(r.total.median, refAnchor.total.median)} | ${ratio(r.total.median, refFloor.total.median)} | ${raw ? round(raw / 1024, 0) : ''} | ${zipped ? round(zipped / 1024, 0) : ''} |`,
+          `| ${label} | ${ms(r.load.median)} | ${ms(r.init.median)} | ${ms(r.firstInvoke.median)} | ${ms(r.total.median)} (${round(r.total.min)}-${round(r.total.max)}) | ${ratio(r.total.median, refAnchor.total.median)} | ${ratio(r.total.median, refIoAnchor.total.median)} | ${ratio(r.total.median, refFloor.total.median)} | ${kib(size?.rawBytes)} | ${kib(size?.totalBytes)} | ${kib(size?.zippedBytes)} |`,
         );
-      row('floor (bare handler)', refFloor, floor.rawBytes, floor.zippedBytes);
-      row('anchor (Middy + Powertools hello)', refAnchor, anchor.rawBytes, anchor.zippedBytes);
+      row('floor (bare handler)', refFloor, floor);
+      row('anchor (Middy + Powertools hello)', refAnchor, anchor);
+      row('I/O anchor (anchor + one DynamoDB put)', refIoAnchor, ioAnchor);
       for (const [id, result] of Object.entries(variants)) {
-        row(
-          `${name} ${id}${id === PRODUCTION.id ? ' (production)' : ''}`,
-          result,
-          result.rawBytes,
-          result.zippedBytes,
-        );
+        row(`${name} ${id}${id === PRODUCTION.id ? ' (production)' : ''}`, result, result);
       }
       row(`${name} production + --enable-source-maps`, withSourceMaps);
       cold[name] = {
         floor: refFloor,
         anchor: refAnchor,
+        ioAnchor: refIoAnchor,
         variants,
         withSourceMaps,
         oursOverAnchor: ratio(ours.total.median, refAnchor.total.median),
+        oursOverIoAnchor: ratio(ours.total.median, refIoAnchor.total.median),
         oursOverFloor: ratio(ours.total.median, refFloor.total.median),
         distZipBytes: statSync(join(root, 'dist', `${name}.zip`)).size,
       };

@@ -15,7 +15,11 @@ export const loadHandler = async (
   let handler: LambdaHandler | undefined;
   try {
     await jest.isolateModulesAsync(async () => {
-      ({ handler } = (await import(modulePath)) as { handler: LambdaHandler });
+      const module = (await import(modulePath)) as { handler: LambdaHandler; ready?: Promise<unknown> };
+      handler = module.handler;
+      // Init work a handler starts without awaiting (the Oracle driver loaded by import()) must load its
+      // modules in this container's registry, not the shared one.
+      await module.ready;
     });
   } finally {
     process.env = saved;

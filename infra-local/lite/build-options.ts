@@ -1,9 +1,33 @@
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
- * esbuild options for one function: `functions/<name>/src/handler.ts` to `dist/<name>/index.mjs`, for Lambda
- * nodejs22.x with handler `index.handler`. The one definition the build (esbuild.config.js), the hot-reload
+ * Node built-ins imported by bundled ESM code are loaded with require() instead. An ESM import of a built-in
+ * builds a facade that reads every export, and reading node:http's lazy WebSocket export loads undici (with
+ * assert, http2 and worker_threads): about 30 ms of a cold start spent on code nothing calls. require()
+ * reads an export only when it is used. Measured with `npm run bench`; see README, Performance.
+ */
+export const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z][a-z0-9_/]*$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      if (args.namespace === 'builtin-require' || args.kind === 'require-call') {
+        return { path: args.path, external: true };
+      }
+      return { path: args.path, namespace: 'builtin-require' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * esbuild options for one function: `functions/<name>/src/handler.ts` to `dist/<name>/index.mjs` (plus the
+ * lazily loaded `chunks/`), for Lambda nodejs22.x with handler `index.handler`. The one definition the build (esbuild.config.js), the hot-reload
  * server (start-api) and benchmarks share, so what runs locally is what ships.
  */
 export const buildOptions = (root: string, name: string) =>
@@ -16,6 +40,10 @@ export const buildOptions = (root: string, name: string) =>
     platform: 'node',
     target: 'node22',
     format: 'esm',
+    // Dynamic import() becomes a lazy chunk instead of code evaluated at load: the Oracle driver (loaded
+    // only in Oracle mode) and the AWS SDK's credential providers (only the one that applies is loaded).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     // Some bundled CommonJS dependencies call require() for Node built-ins; ESM output needs a real one.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -27,6 +55,7 @@ export const buildOptions = (root: string, name: string) =>
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
+    plugins: [builtinsThroughRequire],
     metafile: true,
     logLevel: 'warning',
   }) satisfies BuildOptions;

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, renameSync, watch, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -27,6 +36,8 @@ interface FunctionBuild {
   inputs: Set<string>;
   /** Hashes of the last bundle written, to skip reloads when a change does not alter the output. */
   outputHash: string | undefined;
+  /** Absolute paths of the files the last written bundle consists of (entry, chunks, maps). */
+  outputs: Set<string>;
   /** The last build failed: any change may be the fix (a file it could not resolve, for one). */
   failed: boolean;
 }
@@ -62,7 +73,14 @@ export class BundleWatcher {
           write: false,
           logLevel: 'silent',
         });
-        watcher.builds.push({ name, context, inputs: new Set(), outputHash: undefined, failed: false });
+        watcher.builds.push({
+          name,
+          context,
+          inputs: new Set(),
+          outputHash: undefined,
+          outputs: new Set(),
+          failed: false,
+        });
       }
       const results = await Promise.all(watcher.builds.map((build) => watcher.rebuild(build)));
       const failed = watcher.builds
@@ -141,6 +159,8 @@ export class BundleWatcher {
     if (outcome !== 'changed' || this.closed) return;
     const built = performance.now();
     await this.options.onReload(build.name);
+    // Only now, with no environment left on the previous bundle, can its lazily loaded chunks go.
+    this.removeStaleOutputs(build);
     const files = [...changes]
       .filter((path) => build.inputs.has(path))
       .map((path) => relative(this.options.root, path));
@@ -175,7 +195,11 @@ export class BundleWatcher {
     );
     const outputHash = result.outputFiles.map((file) => `${file.path}:${file.hash}`).join('|');
     if (outputHash === build.outputHash) return 'unchanged';
-    for (const file of result.outputFiles) {
+    // Chunks first, the entry last: a worker starting meanwhile imports either the old entry (whose chunks
+    // are still there) or the new one (whose chunks are already written).
+    const isEntry = (path: string) => /\/index\.mjs(\.map)?$/.test(path) && !path.includes('/chunks/');
+    const ordered = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
+    for (const file of ordered) {
       mkdirSync(dirname(file.path), { recursive: true });
       const temporary = `${file.path}.${process.pid}.tmp`;
       writeFileSync(temporary, file.contents);
@@ -183,6 +207,19 @@ export class BundleWatcher {
     }
     const first = build.outputHash === undefined;
     build.outputHash = outputHash;
+    build.outputs = new Set(result.outputFiles.map((file) => file.path));
+    // At start no environment runs yet: chunks left by an earlier build can go at once.
+    if (first) this.removeStaleOutputs(build);
     return first ? 'unchanged' : 'changed';
+  }
+
+  /** Deletes files in the function's output folder that the last written bundle does not consist of. */
+  private removeStaleOutputs(build: FunctionBuild): void {
+    const outdir = buildOptions(this.options.root, build.name).outdir;
+    if (!existsSync(outdir)) return;
+    for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
+      const path = join(outdir, file);
+      if (!build.outputs.has(path) && statSync(path).isFile()) rmSync(path, { force: true });
+    }
   }
 }

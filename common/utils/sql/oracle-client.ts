@@ -1,4 +1,4 @@
-import oracledb from 'oracledb';
+import type oracledb from 'oracledb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SourceUnavailableError } from '../errors.ts';
 import type { SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
@@ -40,14 +40,22 @@ export const isTransientOracleError = (error: unknown): boolean => {
   return typeof code === 'string' && TRANSIENT_ORACLE_ERROR.test(code);
 };
 
-/** NUMBER columns are fetched as strings: amounts never pass through a binary float. */
-const fetchNumbersAsStrings: oracledb.ExecuteOptions['fetchTypeHandler'] = (metadata) =>
-  metadata.dbType === oracledb.DB_TYPE_NUMBER ? { type: oracledb.STRING } : undefined;
+type OracleDriver = typeof oracledb;
+let driver: Promise<OracleDriver> | undefined;
 
-const EXECUTE_OPTIONS: oracledb.ExecuteOptions = {
-  outFormat: oracledb.OUT_FORMAT_OBJECT,
-  fetchTypeHandler: fetchNumbersAsStrings,
-};
+/**
+ * node-oracledb is imported on first use, not at module load: it is half of price-fetcher's bundle and pulls
+ * in net, tls, dgram, readline and worker_threads. The build splits it into its own chunk, so only Oracle
+ * mode pays for it, during init (the pool is created there), and the embedded engine never loads it.
+ */
+const loadDriver = (): Promise<OracleDriver> =>
+  (driver ??= import('oracledb').then((module) => module.default));
+
+/** NUMBER columns are fetched as strings: amounts never pass through a binary float. */
+const executeOptions = (db: OracleDriver): oracledb.ExecuteOptions => ({
+  outFormat: db.OUT_FORMAT_OBJECT,
+  fetchTypeHandler: (metadata) => (metadata.dbType === db.DB_TYPE_NUMBER ? { type: db.STRING } : undefined),
+});
 
 /**
  * Oracle through node-oracledb thin mode (pure JavaScript, no Instant Client in the zip).
@@ -62,10 +70,13 @@ export class OracleSqlClient implements SqlClient {
   private readonly settings: OracleSettings;
   private readonly createPool: CreateOraclePool;
   private readonly logger: Logger | undefined;
+  /** Set with the pool, once the driver is loaded. */
+  private executeOptions: oracledb.ExecuteOptions | undefined;
 
   constructor(options: { settings: OracleSettings; createPool?: CreateOraclePool; logger?: Logger }) {
     this.settings = options.settings;
-    this.createPool = options.createPool ?? ((attributes) => oracledb.createPool(attributes));
+    this.createPool =
+      options.createPool ?? (async (attributes) => (await loadDriver()).createPool(attributes));
     this.logger = options.logger;
   }
 
@@ -98,16 +109,21 @@ export class OracleSqlClient implements SqlClient {
 
   private getPool(): Promise<OraclePoolLike> {
     if (!this.pool) {
-      this.pool = this.createPool(this.poolAttributes()).then(
-        (pool) => {
-          this.currentPool = pool;
-          return pool;
-        },
-        (error: unknown) => {
-          this.pool = undefined;
-          throw error;
-        },
-      );
+      this.pool = loadDriver()
+        .then((db) => {
+          this.executeOptions ??= executeOptions(db);
+          return this.createPool(this.poolAttributes());
+        })
+        .then(
+          (pool) => {
+            this.currentPool = pool;
+            return pool;
+          },
+          (error: unknown) => {
+            this.pool = undefined;
+            throw error;
+          },
+        );
     }
     return this.pool;
   }
@@ -128,7 +144,7 @@ export class OracleSqlClient implements SqlClient {
       throw new SourceUnavailableError(error);
     }
     connection.callTimeout = callTimeoutMs;
-    return new OracleLease(connection, this.logger);
+    return new OracleLease(connection, this.executeOptions!, this.logger);
   }
 
   stats(): SqlPoolStats {
@@ -146,16 +162,22 @@ export class OracleSqlClient implements SqlClient {
 class OracleLease implements SqlLease {
   private released = false;
   private readonly connection: OracleConnectionLike;
+  private readonly options: oracledb.ExecuteOptions;
   private readonly logger: Logger | undefined;
 
-  constructor(connection: OracleConnectionLike, logger: Logger | undefined) {
+  constructor(
+    connection: OracleConnectionLike,
+    options: oracledb.ExecuteOptions,
+    logger: Logger | undefined,
+  ) {
     this.connection = connection;
+    this.options = options;
     this.logger = logger;
   }
 
   async query(sql: string, binds: SqlBinds): Promise<SqlRow[]> {
     try {
-      const result = await this.connection.execute(sql, binds, EXECUTE_OPTIONS);
+      const result = await this.connection.execute(sql, binds, this.options);
       return (result.rows ?? []) as SqlRow[];
     } catch (error) {
       if (isTransientOracleError(error)) throw new SourceUnavailableError(error);

@@ -19,9 +19,16 @@ const sql = createSqlClient(env, logger);
 const prices = new OraclePriceRepository();
 const service = new PriceService({ prices });
 
-// Create the pool (or open the embedded file) during init rather than on the first request. A failure is
-// not fatal: the first request retries and answers 503 SOURCE_UNAVAILABLE if the source is still down.
-void sql.warm().catch((error: unknown) => logger.warn('SQL source not reachable at init', { error }));
+/**
+ * Loads the driver and creates the pool (or opens the embedded file) during init rather than on the first
+ * request. A failure is not fatal: the first request retries and answers 503 SOURCE_UNAVAILABLE if the
+ * source is still down. Lambda does not wait for it: a first request arriving earlier awaits the same pool
+ * promise. Exported for tests, which load each handler in its own module registry and must let the lazily
+ * imported driver load there.
+ */
+export const ready: Promise<void> = sql
+  .warm()
+  .catch((error: unknown) => logger.warn('SQL source not reachable at init', { error }));
 
 /** GET /price?id=<productId>&userId=<uuid> */
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {

@@ -1,9 +1,20 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
 import { testApiFunctions } from '../../../common/testing/api-functions.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
+import { buildOptions } from '../build-options.ts';
 import { startApiServer } from '../api-server.ts';
 import { httpRequest } from './support/http-client.ts';
 
@@ -81,6 +92,9 @@ describe('hot reload', () => {
   it('serves a saved change in common/ on the next requests, with no restart, on the same stores', async () => {
     const before = await httpRequest(server.url, PRICE);
     expect(before.headers['cache-control']).toBe('no-store');
+    // A chunk an earlier bundle left behind: once no environment runs that bundle, the reload deletes it.
+    const stale = join(copy, 'dist', 'price-fetcher', 'chunks', 'left-by-an-earlier-build.mjs');
+    writeFileSync(stale, 'export {};\n');
 
     edit(
       RESPONSE_HELPERS,
@@ -99,6 +113,19 @@ describe('hot reload', () => {
     await until(() =>
       serverLog.some((line) => /^hot reload: price-fetcher rebuilt and reloaded in \d+ ms/.test(line)),
     );
+    expect(existsSync(stale)).toBe(false);
+    // What is left is exactly the bundle being served: the files a build of the edited sources produces.
+    const outdir = join(copy, 'dist', 'price-fetcher');
+    const fresh = await esbuild.build({
+      ...buildOptions(copy, 'price-fetcher'),
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(
+      readdirSync(outdir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.includes('.'))
+        .sort(),
+    ).toEqual(fresh.outputFiles.map((file) => relative(outdir, file.path)).sort());
   });
 
   it('keeps serving the previous code while a save does not compile, then serves the fix', async () => {
