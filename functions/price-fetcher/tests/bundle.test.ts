@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
+import { silentListener } from '../../../common/testing/silent-listener.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 
 const dist = join(process.cwd(), 'dist');
@@ -31,6 +32,41 @@ describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
     expect(await stores.auditItemFor(result.headers!['x-request-id'] as string)).toHaveLength(1);
+  });
+
+  it('in Oracle mode, loads the driver chunk from the bundle and reaches the database (one that never answers: 503, audited)', async () => {
+    const listener = await silentListener();
+    try {
+      const outcome = await invokeLocalLambda({
+        codeDir: join(dist, 'price-fetcher'),
+        handler: 'index.handler',
+        env: stores.priceFetcherEnv({
+          PRICE_DB: 'oracle',
+          SQLITE_PATH: '',
+          ORACLE_CONNECT_STRING: `127.0.0.1:${listener.port}/XEPDB1`,
+          ORACLE_USER: 'pricing',
+          ORACLE_PASSWORD: 'pricing_local',
+          DB_CONNECT_TIMEOUT_MS: '1000',
+          DB_QUEUE_TIMEOUT_MS: '1000',
+          DB_CALL_TIMEOUT_MS: '1000',
+        }),
+        event,
+        functionName: 'price-fetcher-test',
+        timeoutSeconds: 10,
+      });
+
+      expect(outcome.ok).toBe(true);
+      const result = (outcome as { result: APIGatewayProxyResult }).result;
+      // The thin driver, imported from its chunk, opened a connection: the listener saw it.
+      expect(listener.accepted()).toBeGreaterThan(0);
+      expect(result.statusCode).toBe(503);
+      expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'SOURCE_UNAVAILABLE' } });
+      expect(await stores.auditItemFor(result.headers!['x-request-id'] as string)).toEqual([
+        expect.objectContaining({ status: 'ERROR', errorCode: 'SOURCE_UNAVAILABLE' }),
+      ]);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('fails init with a clear configuration error when a required variable is missing', async () => {

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
 import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
 import { loadHandler } from '../../../common/testing/load-handler.ts';
+import { silentListener } from '../../../common/testing/silent-listener.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 import { readTemplate } from '../../../infra-local/lite/template.ts';
 import { templatePath } from '../../../infra-local/lite/paths.ts';
@@ -25,33 +24,6 @@ const BOUND_MS =
   TIMEOUTS.DB_QUEUE_TIMEOUT_MS +
   TIMEOUTS.DB_CALL_TIMEOUT_MS +
   2 * TIMEOUTS.DYNAMODB_TIMEOUT_MS;
-
-/** A hung Oracle: accepts TCP connections and never sends a byte. */
-const silentListener = async (): Promise<{
-  server: Server;
-  port: number;
-  accepted: () => number;
-  close: () => Promise<void>;
-}> => {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server = createServer((socket) => {
-    accepted += 1;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    accepted: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-};
 
 let stores: TestStores;
 let listener: Awaited<ReturnType<typeof silentListener>>;
