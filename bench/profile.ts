@@ -46,7 +46,21 @@ try {
   const dir = mkdtempSync(join(tmpdir(), 'cold-profile-'));
   const event = join(root, 'infra-local', 'events', 'price-event.json');
   const probe = values.warm
-    ? [join(root, 'bench', 'warm-probe.ts'), built.file, event, 'warm', values.warm]
+    ? [
+        join(root, 'bench', 'warm-probe.ts'),
+        built.file,
+        (
+          await buildVariant(root, 'raw-store-calls', join(root, 'bench', 'fixtures', 'raw-store-calls.ts'), {
+            id: 'profile',
+            format: 'esm',
+            sdk: 'bundled',
+            minify: false,
+          })
+        ).file,
+        event,
+        'warm',
+        values.warm,
+      ]
     : [join(root, 'bench', 'cold-start-probe.mjs'), built.file, event];
   execFileSync(
     process.execPath,

@@ -141,6 +141,12 @@ try {
 
   if (sections.has('warm') || sections.has('memory')) {
     const name = 'price-fetcher';
+    const rawCalls = await buildVariant(
+      root,
+      'raw-store-calls',
+      join(root, 'bench', 'fixtures', 'raw-store-calls.ts'),
+      PRODUCTION,
+    );
     const probe = (mode: 'warm' | 'memory') =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const child = spawn(
@@ -149,6 +155,7 @@ try {
             '--expose-gc',
             join(root, 'bench', 'warm-probe.ts'),
             join(root, 'dist', name, 'index.mjs'),
+            rawCalls.file,
             eventFile(name),
             mode,
             String(invocations),

@@ -2,18 +2,16 @@
 // store calls it makes (the same SQL query and the same audit put, through the same clients) without Middy,
 // validation, logging or metrics. Both run in alternating blocks so that drift hits them equally.
 // Then memory after 10,000 and 50,000 invocations. The result goes to fd 3; stdout (EMF) is discarded.
-// Usage: node --expose-gc bench/warm-probe.ts <bundle> <event.json> warm <invocations>
-//        node --expose-gc bench/warm-probe.ts <bundle> <event.json> memory
+// The raw calls come from bench/fixtures/raw-store-calls.ts built like the function (<raw bundle>).
+// Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations>
+//        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildAuditItem } from '../common/models/audit.ts';
 import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
-import { DynamoAuditRepository } from '../common/utils/audit-repository.ts';
-import { createDocumentClient } from '../common/utils/dynamodb-client.ts';
-import { SqliteSqlClient } from '../common/utils/sql/sqlite-client.ts';
-import { SELECT_PRICE_SQL } from '../functions/price-fetcher/src/repository-oracle.ts';
+import type { RawStoreCalls } from './fixtures/raw-store-calls.ts';
 
-const [bundle = '', eventFile = '', mode = 'warm', invocationsArg = '20000'] = process.argv.slice(2);
+const [bundle = '', rawBundle = '', eventFile = '', mode = 'warm', invocationsArg = '20000'] =
+  process.argv.slice(2);
 const invocations = Number(invocationsArg);
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;
 const env = process.env as Record<string, string>;
@@ -38,35 +36,13 @@ const viaHandler = async (): Promise<void> => {
   if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode}`);
 };
 
-const sql = new SqliteSqlClient({ path: env.SQLITE_PATH! });
-const audit = new DynamoAuditRepository({
-  client: createDocumentClient({
-    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT,
-    DYNAMODB_TIMEOUT_MS: Number(env.DYNAMODB_TIMEOUT_MS ?? 1500),
-  }),
-  tableName: env.AUDIT_TABLE!,
-});
+const { createRawStoreCalls } = (await import(pathToFileURL(rawBundle).href)) as {
+  createRawStoreCalls: (env: Record<string, string | undefined>) => RawStoreCalls;
+};
+const raw = createRawStoreCalls(env);
 const viaRawCalls = async (): Promise<void> => {
-  const lease = await sql.acquire();
-  const rows = await lease.query(SELECT_PRICE_SQL, { id: 'PROD-101' });
-  await lease.release();
-  if (rows.length !== 1) throw new Error('raw query found no row');
   sequence += 1;
-  await audit.write(
-    buildAuditItem({
-      action: 'PRICE_READ',
-      status: 'SUCCESS',
-      subject: { userId: '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c', productId: 'PROD-101' },
-      requestId: `raw-${sequence}`,
-      correlationId: `raw-${sequence}`,
-      httpStatus: 200,
-      service: 'price-fetcher',
-      stage: 'local',
-      retentionDays: 7,
-      now: new Date(),
-    }),
-  );
+  await raw.call(`raw-${sequence}`);
 };
 
 const timeEach = async (fn: () => Promise<void>, count: number, into: number[]): Promise<void> => {
@@ -117,5 +93,5 @@ const measureMemory = async () => {
 
 const result = mode === 'memory' ? await measureMemory() : await measureWarm();
 writeSync(3, `${JSON.stringify(result)}\n`);
-await sql.close();
+await raw.close();
 process.exit(0);
