@@ -10,6 +10,8 @@ export interface Variant {
   format: 'esm' | 'cjs';
   sdk: 'bundled' | 'external';
   minify: boolean;
+  /** esbuild keepNames: function and class names survive minification (at a cost at module load). */
+  keepNames?: boolean;
 }
 
 export const PRODUCTION: Variant = { id: 'esm-bundled-min', format: 'esm', sdk: 'bundled', minify: true };
@@ -17,6 +19,7 @@ export const PRODUCTION: Variant = { id: 'esm-bundled-min', format: 'esm', sdk: 
 export const VARIANTS: Variant[] = [
   PRODUCTION,
   { id: 'esm-bundled-plain', format: 'esm', sdk: 'bundled', minify: false },
+  { id: 'esm-bundled-min-keepnames', format: 'esm', sdk: 'bundled', minify: true, keepNames: true },
   { id: 'esm-external-min', format: 'esm', sdk: 'external', minify: true },
   { id: 'cjs-bundled-min', format: 'cjs', sdk: 'bundled', minify: true },
   { id: 'cjs-external-min', format: 'cjs', sdk: 'external', minify: true },
@@ -65,6 +68,7 @@ export const buildVariant = async (
     // esbuild splits ESM output only.
     splitting: variant.format === 'esm',
     minify: variant.minify,
+    keepNames: variant.keepNames ?? base.keepNames,
     mainFields: variant.format === 'esm' ? ['module', 'main'] : ['main', 'module'],
     external: variant.sdk === 'external' ? ['@aws-sdk/*', '@smithy/*'] : [],
     banner: { js: `${EVAL_MARKS.start}${variant.format === 'esm' ? base.banner.js : ''}` },

@@ -18,6 +18,9 @@ interface AppErrorOptions {
  * nothing else builds error responses. `expose` is true below 500: only then is `message` shown to callers.
  */
 export class AppError extends Error {
+  // Names are literals, not new.target.name: the production build does not keep class names (keepNames
+  // costs cold-start time), and logs and metrics must still say which error it was.
+  override name = 'AppError';
   readonly code: string = ErrorCode.InternalError;
   readonly statusCode: number = 500;
   readonly auditStatus: AuditStatus = AuditStatus.Error;
@@ -26,7 +29,6 @@ export class AppError extends Error {
 
   constructor(message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.details = options.details;
   }
 
@@ -41,6 +43,7 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
+  override name = 'ValidationError';
   override readonly code = ErrorCode.ValidationError;
   override readonly statusCode = 400;
   override readonly auditStatus = AuditStatus.Rejected;
@@ -52,6 +55,7 @@ export class ValidationError extends AppError {
 }
 
 export class MethodNotAllowedError extends AppError {
+  override name = 'MethodNotAllowedError';
   override readonly code = ErrorCode.MethodNotAllowed;
   override readonly statusCode = 405;
   override readonly auditStatus = AuditStatus.Rejected;
@@ -60,6 +64,7 @@ export class MethodNotAllowedError extends AppError {
 
 /** A direct invoke (or a route the template added without code) that the function does not serve. */
 export class RouteNotFoundError extends AppError {
+  override name = 'RouteNotFoundError';
   override readonly code = ErrorCode.RouteNotFound;
   override readonly statusCode = 404;
   override readonly auditStatus = AuditStatus.Rejected;
@@ -67,6 +72,7 @@ export class RouteNotFoundError extends AppError {
 }
 
 export class PriceNotFoundError extends AppError {
+  override name = 'PriceNotFoundError';
   override readonly code = ErrorCode.PriceNotFound;
   override readonly statusCode = 404;
   override readonly auditStatus = AuditStatus.NotFound;
@@ -74,6 +80,7 @@ export class PriceNotFoundError extends AppError {
 }
 
 export class ConfigNotFoundError extends AppError {
+  override name = 'ConfigNotFoundError';
   override readonly code = ErrorCode.ConfigNotFound;
   override readonly statusCode = 404;
   override readonly auditStatus = AuditStatus.NotFound;
@@ -82,6 +89,7 @@ export class ConfigNotFoundError extends AppError {
 
 /** The item a request names does not exist. The message may name the (validated) id, never other input. */
 export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
   override readonly code = ErrorCode.NotFound;
   override readonly statusCode = 404;
   override readonly auditStatus = AuditStatus.NotFound;
@@ -89,6 +97,7 @@ export class NotFoundError extends AppError {
 }
 
 export class VersionConflictError extends AppError {
+  override name = 'VersionConflictError';
   override readonly code = ErrorCode.VersionConflict;
   override readonly statusCode = 409;
   override readonly auditStatus = AuditStatus.Rejected;
@@ -97,6 +106,7 @@ export class VersionConflictError extends AppError {
 
 /** The source of truth (Oracle, or the embedded engine locally) could not be reached in time. */
 export class SourceUnavailableError extends AppError {
+  override name = 'SourceUnavailableError';
   override readonly code = ErrorCode.SourceUnavailable;
   override readonly statusCode = 503;
   override readonly metric = MetricName.SourceUnavailable;
@@ -112,6 +122,7 @@ export class SourceUnavailableError extends AppError {
 
 /** The config table could not be read or written in time (or at all). */
 export class ConfigUnavailableError extends AppError {
+  override name = 'ConfigUnavailableError';
   override readonly code = ErrorCode.ConfigUnavailable;
   override readonly statusCode = 503;
   override readonly metric = MetricName.ConfigUnavailable;
@@ -127,6 +138,7 @@ export class ConfigUnavailableError extends AppError {
 
 /** The audit trail could not be written, so the result is withheld (fail closed). */
 export class AuditUnavailableError extends AppError {
+  override name = 'AuditUnavailableError';
   override readonly code = ErrorCode.AuditUnavailable;
   override readonly statusCode = 503;
   override readonly metric = MetricName.AuditWriteFailed;
@@ -142,6 +154,7 @@ export class AuditUnavailableError extends AppError {
 
 /** Used for anything that is not an AppError: the caller sees a generic message, the log sees the cause. */
 export class InternalError extends AppError {
+  override name = 'InternalError';
   constructor(cause?: unknown) {
     super('An internal error occurred.', { cause });
   }

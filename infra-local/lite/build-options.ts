@@ -50,7 +50,7 @@ export const buildOptions = (root: string, name: string) =>
     },
     mainFields: ['module', 'main'],
     minify: true,
-    keepNames: true,
+    keepNames: false,
     // Linked maps without sources: breakpoints in the .ts files map through dist/<name>/index.mjs.map.
     sourcemap: 'linked',
     sourcesContent: false,

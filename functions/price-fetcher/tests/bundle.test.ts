@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
 import { silentListener } from '../../../common/testing/silent-listener.ts';
@@ -36,8 +37,12 @@ describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
 
   it('in Oracle mode, loads the driver chunk from the bundle and reaches the database (one that never answers: 503, audited)', async () => {
     const listener = await silentListener();
+    const logs = new PassThrough();
+    let logged = '';
+    logs.on('data', (chunk: Buffer) => (logged += chunk.toString()));
     try {
       const outcome = await invokeLocalLambda({
+        logs,
         codeDir: join(dist, 'price-fetcher'),
         handler: 'index.handler',
         env: stores.priceFetcherEnv({
@@ -49,6 +54,7 @@ describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
           DB_CONNECT_TIMEOUT_MS: '1000',
           DB_QUEUE_TIMEOUT_MS: '1000',
           DB_CALL_TIMEOUT_MS: '1000',
+          LOG_LEVEL: 'ERROR',
         }),
         event,
         functionName: 'price-fetcher-test',
@@ -64,6 +70,17 @@ describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
       expect(await stores.auditItemFor(result.headers!['x-request-id'] as string)).toEqual([
         expect.objectContaining({ status: 'ERROR', errorCode: 'SOURCE_UNAVAILABLE' }),
       ]);
+      // The minified bundle keeps no class names; errors still log theirs.
+      // The worker's stdout reaches `logs` asynchronously: wait (bounded) for the line.
+      for (let waited = 0; !logged.includes('"Request failed"') && waited < 5000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const failure = logged
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { message?: string; error?: { name?: string } })
+        .find((line) => line.message === 'Request failed');
+      expect(failure?.error?.name).toBe('SourceUnavailableError');
     } finally {
       await listener.close();
     }
