@@ -48,6 +48,8 @@ export const healthCheck = (
   const timeoutMs = opts.timeoutMs ?? 3000;
 
   const healthCheckBefore = async (request: HttpRequest): Promise<HttpResult | undefined> => {
+    // Every API request passes here: a property read turns it away before any schema work.
+    if ((request.event as { health_check?: unknown } | null)?.health_check !== true) return undefined;
     if (!HealthCheckEventSchema.safeParse(request.event).success) return undefined;
     const { response, failures } = await runHealthChecks(checks, version, timeoutMs);
     if (response.status === 'error') {
