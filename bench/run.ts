@@ -10,6 +10,7 @@ import { buildFunctions } from '../esbuild.config.js';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { measureApi } from './lib/api-load.ts';
+import { measureHotReload } from './lib/hot-reload.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
 import type { ColdStartResult } from './lib/cold-start.ts';
 import { measureColdStarts } from './lib/cold-start.ts';
@@ -258,6 +259,12 @@ try {
   if (sections.has('build')) {
     const full = measureFullBuild(root, 3);
     const incremental = await measureIncrementalRebuild(root, 'price-fetcher', 10);
+    const hotReload = await measureHotReload(
+      root,
+      stores,
+      '/price?id=PROD-101&userId=3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
+      5,
+    );
     print();
     print('Build');
     print('| what | median | min-max |');
@@ -268,7 +275,10 @@ try {
     print(
       `| incremental rebuild after one change (hot-reload path) | ${ms(incremental.median)} | ${round(incremental.min)}-${round(incremental.max)} |`,
     );
-    results.build = { full, incremental };
+    print(
+      `| hot reload: save in common/ to the change served by start-api (both functions rebuilt and recycled) | ${ms(hotReload.median)} | ${round(hotReload.min)}-${round(hotReload.max)} |`,
+    );
+    results.build = { full, incremental, hotReload };
   }
 } finally {
   await stores.stop();

@@ -17,6 +17,18 @@ export const measureFullBuild = (root: string, runs: number): Summary => {
   return summarize(times);
 };
 
+/** A copy of the sources under bench/.tmp (node_modules linked), so benchmarks can edit files freely. */
+export const copySources = (root: string, name: string): string => {
+  const copy = join(root, 'bench', '.tmp', name);
+  rmSync(copy, { recursive: true, force: true });
+  mkdirSync(copy, { recursive: true });
+  for (const entry of ['functions', 'common', 'infra-local', 'esbuild.config.js', 'package.json']) {
+    cpSync(join(root, entry), join(copy, entry), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
+};
+
 /**
  * The hot-reload path: an esbuild context kept open, one source file changed, `rebuild()`. Runs on a copy
  * of the sources so the working tree is never touched.
@@ -26,13 +38,7 @@ export const measureIncrementalRebuild = async (
   name: string,
   runs: number,
 ): Promise<Summary> => {
-  const copy = join(root, 'bench', '.tmp', 'src-copy');
-  rmSync(copy, { recursive: true, force: true });
-  mkdirSync(copy, { recursive: true });
-  for (const entry of ['functions', 'common', 'infra-local', 'esbuild.config.js', 'package.json']) {
-    cpSync(join(root, entry), join(copy, entry), { recursive: true });
-  }
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  const copy = copySources(root, 'src-copy');
   const context = await esbuild.context({ ...buildOptions(copy, name), metafile: false, logLevel: 'error' });
   try {
     await context.rebuild();

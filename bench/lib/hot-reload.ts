@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../common/testing/free-port.ts';
+import type { BenchStores } from './bench-stores.ts';
+import { copySources } from './build-timing.ts';
+import type { Summary } from './stats.ts';
+import { summarize } from './stats.ts';
+
+/** The file and text each save changes: a response header every function sets, so every bundle rebuilds. */
+const EDITED = join('common', 'utils', 'http-response.ts');
+const ORIGINAL = `[HttpHeader.cacheControl]: 'no-store'`;
+
+/**
+ * Hot reload as a developer sees it: `npm run start-api` (watching) on a copy of the sources, then `runs`
+ * saves of a file in common/ (which every function bundles). Each figure is the time from writing the file
+ * to the first response that carries the change, polled every 5 ms on GET /price.
+ */
+export const measureHotReload = async (
+  root: string,
+  stores: BenchStores,
+  path: string,
+  runs: number,
+): Promise<Summary> => {
+  const copy = copySources(root, 'hot-reload-copy');
+  const envVars = join(copy, 'api-env.json');
+  writeFileSync(
+    envVars,
+    JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath } }),
+  );
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [
+      join(copy, 'common', 'scripts', 'start-api.ts'),
+      '--port',
+      String(port),
+      '--quiet',
+      '--env-vars',
+      envVars,
+    ],
+    { cwd: copy, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      server.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/^http:\/\//m.test(output)) resolve();
+      });
+      server.once('exit', (code) => reject(new Error(`start-api exited with ${code} before listening`)));
+    });
+    const url = `http://127.0.0.1:${port}${path}`;
+    const cacheControl = async () => (await fetch(url)).headers.get('cache-control');
+    if ((await cacheControl()) !== 'no-store') throw new Error('start-api did not serve the original code');
+    const file = join(copy, EDITED);
+    const source = readFileSync(file, 'utf8');
+    if (!source.includes(ORIGINAL)) throw new Error(`${EDITED} no longer contains ${ORIGINAL}`);
+    const times: number[] = [];
+    for (let run = 1; run <= runs; run += 1) {
+      const wanted = `no-store, max-age=${run}`;
+      // Settle between saves, as between a developer's edits.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const saved = performance.now();
+      writeFileSync(file, source.replace(ORIGINAL, `[HttpHeader.cacheControl]: '${wanted}'`));
+      for (;;) {
+        if ((await cacheControl()) === wanted) break;
+        if (performance.now() - saved > 20_000) throw new Error(`save ${run} was not served within 20 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      times.push(performance.now() - saved);
+    }
+    return summarize(times);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    rmSync(copy, { recursive: true, force: true });
+  }
+};
