@@ -14,14 +14,23 @@ const ORIGINAL = `[HttpHeader.cacheControl]: 'no-store'`;
 /**
  * Hot reload as a developer sees it: `npm run start-api` (watching) on a copy of the sources, then `runs`
  * saves of a file in common/ (which every function bundles). Each figure is the time from writing the file
- * to the first response that carries the change, polled every 5 ms on GET /price.
+ * to the first response that carries the change, polled every 20 ms on GET /price (more often would
+ * compete for the CPU with the rebuild).
  */
+export interface HotReloadResult {
+  /** Save to the first response carrying the change. */
+  served: Summary;
+  /** start-api's own account of the reload it logs: the esbuild rebuild, then the new environment's init. */
+  rebuild: Summary;
+  warmStart: Summary;
+}
+
 export const measureHotReload = async (
   root: string,
   stores: BenchStores,
   path: string,
   runs: number,
-): Promise<Summary> => {
+): Promise<HotReloadResult> => {
   const copy = copySources(root, 'hot-reload-copy');
   const envVars = join(copy, 'api-env.json');
   writeFileSync(
@@ -39,8 +48,10 @@ export const measureHotReload = async (
       '--env-vars',
       envVars,
     ],
-    { cwd: copy, stdio: ['ignore', 'pipe', 'ignore'] },
+    { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let log = '';
+  server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   try {
     await new Promise<void>((resolve, reject) => {
       let output = '';
@@ -66,11 +77,19 @@ export const measureHotReload = async (
       for (;;) {
         if ((await cacheControl()) === wanted) break;
         if (performance.now() - saved > 20_000) throw new Error(`save ${run} was not served within 20 s`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       times.push(performance.now() - saved);
     }
-    return summarize(times);
+    // "hot reload: price-fetcher rebuilt and reloaded in 812 ms (build 420 ms, warm start 301 ms; ...)"
+    const reloads = [
+      ...log.matchAll(/^hot reload: price-fetcher rebuilt .* \(build (\d+) ms, warm start (\d+) ms/gm),
+    ];
+    return {
+      served: summarize(times),
+      rebuild: summarize(reloads.map((match) => Number(match[1]))),
+      warmStart: summarize(reloads.map((match) => Number(match[2]))),
+    };
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

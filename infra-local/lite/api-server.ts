@@ -99,6 +99,8 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stage = options.stage ?? 'Prod';
   const served = new Map<string, Served>();
+  /** When each function last got a request: hot reload rebuilds the one in use first. */
+  const lastServed = new Map<string, number>();
   const targets: RouteTarget<Served>[] = [];
   for (const { fn, env } of options.functions) {
     const pool = new LambdaPool({
@@ -128,6 +130,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
         names: [...served.keys()],
         watch: options.watch ?? false,
         log,
+        priority: (name) => lastServed.get(name) ?? 0,
         onReload: async (name) => {
           const pool = served.get(name)?.pool;
           if (!pool) return;
@@ -179,6 +182,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       requestId,
       now: new Date(),
     });
+    lastServed.set(entry.name, performance.now());
     const outcome = await entry.pool.invoke(event);
     if (!outcome.ok) {
       log(

@@ -27,6 +27,11 @@ export interface BundleWatcherOptions {
   /** Called once a changed bundle is on disk, before the next change is handled. */
   onReload: (name: string) => Promise<void>;
   log: (line: string) => void;
+  /**
+   * When a change affects several functions, the ones with the highest value rebuild first (start-api passes
+   * when each last served a request: the function being worked on is served again soonest).
+   */
+  priority?: (name: string) => number;
 }
 
 interface FunctionBuild {
@@ -141,9 +146,17 @@ export class BundleWatcher {
     const affected = this.builds.filter(
       (build) => build.failed || changes.has('*') || [...changes].some((path) => build.inputs.has(path)),
     );
-    // Bundles rebuild in parallel (a change in common/ usually touches every function).
+    // A change in common/ usually touches every function. They are reloaded one at a time, most recently used
+    // first, each with the whole machine: in parallel, every function would be served later than the first
+    // of a sequence is, and until its turn a function keeps serving its previous bundle.
+    const priority = this.options.priority ?? (() => 0);
+    const ordered = [...affected].sort((a, b) => priority(b.name) - priority(a.name));
     this.running = (async () => {
-      await Promise.all(affected.map((build) => this.reload(build, changes, since)));
+      for (const build of ordered) {
+        const buildStarted = performance.now();
+        const outcome = await this.rebuild(build);
+        await this.reload(build, outcome, changes, since, buildStarted);
+      }
     })();
     try {
       await this.running;
@@ -153,9 +166,14 @@ export class BundleWatcher {
     if (this.pending.size > 0) void this.flush();
   }
 
-  private async reload(build: FunctionBuild, changes: Set<string>, since: number): Promise<void> {
-    const buildStarted = performance.now();
-    const outcome = await this.rebuild(build);
+  /** Once `build` is rebuilt: swaps its environments to the new bundle if the output changed, and logs it. */
+  private async reload(
+    build: FunctionBuild,
+    outcome: 'changed' | 'unchanged' | 'failed',
+    changes: Set<string>,
+    since: number,
+    buildStarted: number,
+  ): Promise<void> {
     if (outcome !== 'changed' || this.closed) return;
     const built = performance.now();
     await this.options.onReload(build.name);
