@@ -145,6 +145,26 @@ describe('hot reload', () => {
   });
 });
 
+describe('hot reload of a change every function bundles', () => {
+  it('swaps the most recently served function first; the others follow', async () => {
+    // price-fetcher served last: with parallel rebuilds, config-service's smaller bundle would finish first.
+    expect((await httpRequest(server.url, '/config/maintenanceMode')).status).toBe(200);
+    expect((await httpRequest(server.url, PRICE)).status).toBe(200);
+    const reloads = () =>
+      serverLog
+        .map((line) => /^hot reload: (\S+) rebuilt and reloaded/.exec(line)?.[1])
+        .filter((name): name is string => name !== undefined);
+    const before = reloads().length;
+
+    edit(RESPONSE_HELPERS, `'no-store, max-age=0'`, `'no-store, max-age=1'`);
+    await until(() => reloads().length >= before + 2);
+
+    expect(reloads().slice(before)).toEqual(['price-fetcher', 'config-service']);
+    const after = await httpRequest(server.url, '/config/maintenanceMode');
+    expect(after.headers['cache-control']).toBe('no-store, max-age=1');
+  });
+});
+
 const nextUnknownProductMessage = async (accept: (message: string) => boolean): Promise<string> => {
   const deadline = Date.now() + 20_000;
   for (;;) {
