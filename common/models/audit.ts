@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 import { AuditAction, AuditKeys, AuditStatus, SECONDS_PER_DAY } from '../constants/audit.ts';
 
 export const AuditStatusSchema = z.enum([
@@ -15,26 +16,26 @@ export const AuditActionSchema = z.enum(AuditAction);
  * stored: a rejected request records which fields were wrong, never what they contained.
  */
 export const AuditItemSchema = z.object({
-  pk: z.string().startsWith(AuditKeys.userPrefix),
-  sk: z.string().startsWith(AuditKeys.sortPrefix),
+  pk: z.string().check(z.startsWith(AuditKeys.userPrefix)),
+  sk: z.string().check(z.startsWith(AuditKeys.sortPrefix)),
   action: AuditActionSchema,
   status: AuditStatusSchema,
-  requestId: z.string().min(1),
-  correlationId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
+  correlationId: z.string().check(z.minLength(1)),
   timestamp: z.iso.datetime({ precision: 3 }),
-  expiresAt: z.number().int().positive(),
-  httpStatus: z.number().int().min(100).max(599),
-  service: z.string().min(1),
-  stage: z.string().min(1),
-  userId: z.string().optional(),
-  productId: z.string().optional(),
-  configKey: z.string().optional(),
+  expiresAt: z.int().check(z.positive()),
+  httpStatus: z.int().check(z.gte(100), z.lte(599)),
+  service: z.string().check(z.minLength(1)),
+  stage: z.string().check(z.minLength(1)),
+  userId: z.optional(z.string()),
+  productId: z.optional(z.string()),
+  configKey: z.optional(z.string()),
   /** Sparse index key, `PRODUCT#<id>` or `CONFIG#<key>`, present only when the resource id was valid. */
-  resource: z.string().optional(),
-  errorCode: z.string().optional(),
-  rejectedFields: z.array(z.string()).optional(),
+  resource: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  rejectedFields: z.optional(z.array(z.string())),
   /** Free-form, validated facts about the outcome, e.g. the config version written. */
-  outcome: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  outcome: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
 });
 export type AuditItem = z.infer<typeof AuditItemSchema>;
 

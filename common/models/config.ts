@@ -1,22 +1,25 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 import { ConfigTableKeys, MAX_CONFIG_VERSION } from '../constants/config.ts';
 import { CurrencySchema } from './price.ts';
 
 /** Config key names: camelCase identifiers. A well-formed name that the registry lacks is a 404, not a 400. */
 export const CONFIG_KEY_PATTERN = /^[a-z][A-Za-z0-9]{0,63}$/;
 
-export const ConfigKeyFormatSchema = z.string().regex(CONFIG_KEY_PATTERN, {
-  error: 'must be 1 to 64 letters or digits, starting with a lower-case letter',
-});
+export const ConfigKeyFormatSchema = z.string().check(
+  z.regex(CONFIG_KEY_PATTERN, {
+    error: 'must be 1 to 64 letters or digits, starting with a lower-case letter',
+  }),
+);
 
 /** One registry entry: the value's schema, what it means, and the value `npm run db:seed` writes as version 1. */
-export interface ConfigKeyDefinition<S extends z.ZodType> {
+export interface ConfigKeyDefinition<S extends z.ZodMiniType> {
   schema: S;
   description: string;
   initial: z.output<S>;
 }
 
-const defineKey = <S extends z.ZodType>(definition: ConfigKeyDefinition<S>): ConfigKeyDefinition<S> =>
+const defineKey = <S extends z.ZodMiniType>(definition: ConfigKeyDefinition<S>): ConfigKeyDefinition<S> =>
   definition;
 
 /**
@@ -33,24 +36,25 @@ export const ConfigRegistry = {
   }),
   supportedCurrencies: defineKey({
     description: 'The ISO 4217 currencies prices may be quoted in.',
-    schema: z
-      .array(CurrencySchema, { error: 'must be a list of ISO 4217 codes' })
-      .min(1, { error: 'must list at least one currency' })
-      .max(200, { error: 'must list at most 200 currencies' })
-      .refine((codes) => new Set(codes).size === codes.length, { error: 'must not list a currency twice' }),
+    schema: z.array(CurrencySchema, { error: 'must be a list of ISO 4217 codes' }).check(
+      z.minLength(1, { error: 'must list at least one currency' }),
+      z.maxLength(200, { error: 'must list at most 200 currencies' }),
+      z.refine((codes) => new Set(codes).size === codes.length, { error: 'must not list a currency twice' }),
+    ),
     initial: ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD'],
   }),
   priceCacheSeconds: defineKey({
     description: 'How long a client may cache a price, in seconds.',
     schema: z
       .int({ error: 'must be a whole number of seconds' })
-      .min(0, { error: 'must be from 0 to 3600' })
-      .max(3600, { error: 'must be from 0 to 3600' }),
+      .check(z.gte(0, { error: 'must be from 0 to 3600' }), z.lte(3600, { error: 'must be from 0 to 3600' })),
     initial: 60,
   }),
   auditRetentionDays: defineKey({
     description: 'How many days audit items are kept before DynamoDB TTL removes them.',
-    schema: z.int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1' }),
+    schema: z
+      .int({ error: 'must be a whole number of days' })
+      .check(z.gte(1, { error: 'must be at least 1' })),
     initial: 2555,
   }),
 } as const;
@@ -72,14 +76,19 @@ export const isConfigKey = (name: string): name is ConfigKey => Object.hasOwn(Co
 
 export const ConfigVersionSchema = z
   .int({ error: 'must be a whole number' })
-  .min(1, { error: 'must be at least 1' })
-  .max(MAX_CONFIG_VERSION, { error: `must be at most ${MAX_CONFIG_VERSION}` });
+  .check(
+    z.gte(1, { error: 'must be at least 1' }),
+    z.lte(MAX_CONFIG_VERSION, { error: `must be at most ${MAX_CONFIG_VERSION}` }),
+  );
 
 /** Adds an issue at `value...` when `value` does not fit the schema its key has in the registry. */
-const refineValueForKey = (item: { key: ConfigKey; value: unknown }, ctx: z.RefinementCtx): void => {
+const refineValueForKey = (
+  item: { key: ConfigKey; value: unknown },
+  ctx: z.core.$RefinementCtx<{ key: ConfigKey; value: unknown }>,
+): void => {
   // Refinements may run after the key itself failed; there is then no schema to check against.
   if (!isConfigKey(item.key)) return;
-  const result = ConfigRegistry[item.key].schema.safeParse(item.value);
+  const result = z.safeParse(ConfigRegistry[item.key].schema, item.value);
   if (result.success) return;
   for (const issue of result.error.issues) {
     ctx.addIssue({ code: 'custom', path: ['value', ...issue.path], message: issue.message });
@@ -96,22 +105,22 @@ const ConfigItemShape = z.object({
 });
 
 /** One version of one key, as the API returns it. The value is checked against the key's registry schema. */
-export const ConfigItemSchema = ConfigItemShape.superRefine(refineValueForKey);
+export const ConfigItemSchema = ConfigItemShape.check(z.superRefine(refineValueForKey));
 export type ConfigItem = z.infer<typeof ConfigItemSchema>;
 
 /**
  * The stored item: the API item plus its table keys and the request that wrote it. Never updated. The
  * value is only required to be JSON here: a key's history keeps values that an earlier schema allowed.
  */
-export const ConfigRecordSchema = ConfigItemShape.extend({
-  pk: z.string().startsWith(ConfigTableKeys.partitionPrefix),
-  sk: z.string().startsWith(ConfigTableKeys.versionPrefix),
-  requestId: z.string().min(1),
+export const ConfigRecordSchema = z.extend(ConfigItemShape, {
+  pk: z.string().check(z.startsWith(ConfigTableKeys.partitionPrefix)),
+  sk: z.string().check(z.startsWith(ConfigTableKeys.versionPrefix)),
+  requestId: z.string().check(z.minLength(1)),
 });
 export type ConfigRecord = z.infer<typeof ConfigRecordSchema>;
 
 /** A stored item whose value fits its key's current registry schema: the only kind served as "latest". */
-export const CurrentConfigRecordSchema = ConfigRecordSchema.superRefine(refineValueForKey);
+export const CurrentConfigRecordSchema = ConfigRecordSchema.check(z.superRefine(refineValueForKey));
 
 /** `CONFIG#<key>`: the partition holding every version of one key. */
 export const configPartitionKey = (key: string): string => `${ConfigTableKeys.partitionPrefix}${key}`;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
 /** The body of every error response. Stable `code`; `details` only for validation errors. */
 export const ErrorBodySchema = z.object({
@@ -6,7 +7,7 @@ export const ErrorBodySchema = z.object({
     code: z.string(),
     message: z.string(),
     requestId: z.string(),
-    details: z.array(z.object({ field: z.string(), issue: z.string() })).optional(),
+    details: z.optional(z.array(z.object({ field: z.string(), issue: z.string() }))),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
 /** A direct invoke of `{"health_check": true}` (the deployment smoke test). Never audited. */
 export const HealthCheckEventSchema = z.object({ health_check: z.literal(true) });

@@ -1,48 +1,45 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../models/zod-locale.ts';
 import { AUDIT_RETENTION_DAYS_BY_STAGE, REGULATED_STAGES } from '../constants/retention.ts';
 import type { Stage } from '../constants/stages.ts';
 import { STAGES } from '../constants/stages.ts';
 
 // SAM passes unset variables as empty strings; these treat them as absent so defaults and "required" apply.
+const blankAsUnset = z.transform((value: unknown) => (value === '' ? undefined : value));
 /** An optional string variable. */
-export const optionalString = () =>
-  z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+export const optionalString = () => z.pipe(blankAsUnset, z.optional(z.string()));
 /** A required, non-empty string variable. */
-export const requiredString = () =>
-  z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1));
+export const requiredString = () => z.pipe(blankAsUnset, z.string().check(z.minLength(1)));
 /** A positive integer variable with a default. */
 export const positiveInt = (fallback: number) =>
-  z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce.number().int().positive().default(fallback),
-  );
+  z.pipe(blankAsUnset, z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), fallback));
 /** An integer variable within `[min, max]`, with a default. */
 export const boundedInt = (fallback: number, min: number, max: number) =>
-  z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce.number().int().min(min).max(max).default(fallback),
+  z.pipe(
+    blankAsUnset,
+    z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max))), fallback),
   );
 
 /** Variables every function reads. */
 export const BaseEnvSchema = z.object({
   STAGE: z.enum(STAGES),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  APP_VERSION: z.string().min(1).default('0.0.0-local'),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  APP_VERSION: z._default(z.string().check(z.minLength(1)), '0.0.0-local'),
+  POWERTOOLS_SERVICE_NAME: z.string().check(z.minLength(1)),
+  LOG_LEVEL: z._default(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
   CORS_ORIGIN: requiredString(),
   AUDIT_TABLE: requiredString(),
   /** Unset: the stage's default (AUDIT_RETENTION_DAYS_BY_STAGE), filled in by loadEnv. */
   AUDIT_RETENTION_DAYS: positiveInt(AUDIT_RETENTION_DAYS_BY_STAGE.prod),
   /** Set locally (dynalite or DynamoDB Local); absent in AWS, where the SDK's regional endpoint applies. */
-  DYNAMODB_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
+  DYNAMODB_ENDPOINT: z.pipe(blankAsUnset, z.optional(z.url())),
   DYNAMODB_TIMEOUT_MS: positiveInt(1500),
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
 /** Variables of a function that reads the SQL source (Oracle, or the embedded engine locally). */
 export const SqlEnvSchema = z.object({
-  PRICE_DB: z.enum(['oracle', 'sqlite']).default('oracle'),
+  PRICE_DB: z._default(z.enum(['oracle', 'sqlite']), 'oracle'),
   ORACLE_CONNECT_STRING: optionalString(),
   ORACLE_USER: optionalString(),
   ORACLE_PASSWORD: optionalString(),
@@ -55,7 +52,10 @@ export const SqlEnvSchema = z.object({
 export type SqlEnv = z.infer<typeof SqlEnvSchema>;
 
 /** Rules that span variables: the embedded engine is for `local` only; each engine needs its settings. */
-export const refineSqlEnv = (env: SqlEnv & Pick<BaseEnv, 'STAGE'>, ctx: z.RefinementCtx): void => {
+export const refineSqlEnv = (
+  env: SqlEnv & Pick<BaseEnv, 'STAGE'>,
+  ctx: z.core.$RefinementCtx<SqlEnv & Pick<BaseEnv, 'STAGE'>>,
+): void => {
   if (env.PRICE_DB === 'sqlite') {
     if (env.STAGE !== 'local') {
       ctx.addIssue({
@@ -93,7 +93,7 @@ export const applyStageDefaults = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv =>
  */
 export const refineAuditRetention = (
   env: Pick<BaseEnv, 'STAGE' | 'AUDIT_RETENTION_DAYS'>,
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx<Pick<BaseEnv, 'STAGE' | 'AUDIT_RETENTION_DAYS'>>,
 ): void => {
   const floor = AUDIT_RETENTION_DAYS_BY_STAGE[env.STAGE];
   if (REGULATED_STAGES.includes(env.STAGE) && env.AUDIT_RETENTION_DAYS < floor) {
@@ -116,11 +116,11 @@ export class ConfigError extends Error {
  * Reads the environment once, at start-up, and fails fast with every bad variable named.
  * The message names variables only, never their values (they may be secrets).
  */
-export const loadEnv = <S extends z.ZodType>(
+export const loadEnv = <S extends z.ZodMiniType>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<S> => {
-  const result = schema.safeParse(applyStageDefaults(env));
+  const result = z.safeParse(schema, applyStageDefaults(env));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';

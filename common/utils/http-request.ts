@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../models/zod-locale.ts';
 import { HttpHeader, JSON_CONTENT_TYPE, MAX_JSON_BODY_BYTES } from '../constants/http.ts';
 import type { HttpEvent } from '../types/lambda.ts';
 import type { ErrorDetail } from './errors.ts';
@@ -19,7 +20,7 @@ const unknownNames = (what: string, names: string[]): string => {
  * Zod's own message for unknown object keys quotes them, so it is replaced by one that names only
  * printable names. `root` names the field of an issue about the whole input.
  */
-export const detailsFromZod = (error: z.ZodError, input: unknown, root = 'request'): ErrorDetail[] => {
+export const detailsFromZod = (error: z.core.$ZodError, input: unknown, root = 'request'): ErrorDetail[] => {
   const top = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
   const details = error.issues.map((issue): ErrorDetail => {
     const field = issue.path.map(String).join('.') || root;
@@ -53,7 +54,7 @@ export const headerValue = (event: HttpEvent, name: string): string | undefined 
  * every parameter must be declared by the schema, given exactly once, and valid.
  * Throws a ValidationError listing each bad field; never returns partially valid input.
  */
-export const parseQuery = <S extends z.ZodObject>(event: HttpEvent, schema: S): z.output<S> => {
+export const parseQuery = <S extends z.ZodMiniObject>(event: HttpEvent, schema: S): z.output<S> => {
   const single = event.queryStringParameters ?? {};
   const multi = event.multiValueQueryStringParameters ?? {};
   const allowed = new Set(Object.keys(schema.shape));
@@ -70,7 +71,7 @@ export const parseQuery = <S extends z.ZodObject>(event: HttpEvent, schema: S): 
   for (const name of allowed) {
     if (single[name] !== undefined && single[name] !== null) candidate[name] = single[name];
   }
-  const result = schema.safeParse(candidate);
+  const result = z.safeParse(schema, candidate);
   if (!result.success) {
     details.push(...detailsFromZod(result.error, candidate).filter((detail) => !repeated.has(detail.field)));
   }
@@ -89,23 +90,31 @@ export const expectMethod = (event: HttpEvent, ...methods: string[]): void => {
  * Safely extracts one query parameter for the audit record: the value only if it passes `schema`,
  * and only if it was given once. Used to describe rejected requests without storing hostile input.
  */
-export const validQueryValue = <T>(event: HttpEvent, name: string, schema: z.ZodType<T>): T | undefined => {
+export const validQueryValue = <T>(
+  event: HttpEvent,
+  name: string,
+  schema: z.ZodMiniType<T>,
+): T | undefined => {
   if ((event.multiValueQueryStringParameters?.[name]?.length ?? 0) > 1) return undefined;
-  const parsed = schema.safeParse(event.queryStringParameters?.[name]);
+  const parsed = z.safeParse(schema, event.queryStringParameters?.[name]);
   return parsed.success ? parsed.data : undefined;
 };
 
 /** API Gateway decodes path parameters; only the route's own names can appear, so validate values only. */
-export const parsePathParameters = <S extends z.ZodObject>(event: HttpEvent, schema: S): z.output<S> => {
+export const parsePathParameters = <S extends z.ZodMiniObject>(event: HttpEvent, schema: S): z.output<S> => {
   const candidate = { ...event.pathParameters };
-  const result = schema.safeParse(candidate);
+  const result = z.safeParse(schema, candidate);
   if (!result.success) throw new ValidationError(detailsFromZod(result.error, candidate, 'path'));
   return result.data;
 };
 
 /** The path parameter `name` if it passes `schema`, for the audit record (see validQueryValue). */
-export const validPathValue = <T>(event: HttpEvent, name: string, schema: z.ZodType<T>): T | undefined => {
-  const parsed = schema.safeParse(event.pathParameters?.[name]);
+export const validPathValue = <T>(
+  event: HttpEvent,
+  name: string,
+  schema: z.ZodMiniType<T>,
+): T | undefined => {
+  const parsed = z.safeParse(schema, event.pathParameters?.[name]);
   return parsed.success ? parsed.data : undefined;
 };
 
@@ -116,21 +125,24 @@ const JSON_MEDIA_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)
  * JSON text to a value. The Powertools `JSONStringified` helper does the same, but its issue carries the
  * JSON.parse message, which quotes the input; this one never repeats what it was given.
  */
-export const JsonTextSchema = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
+export const JsonTextSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'must be valid JSON', input: text });
+      return z.NEVER;
+    }
+  }),
+);
 
 /**
  * Validates a JSON request body strictly: `content-type: application/json` (charset utf-8 allowed), a body
  * of at most `maxBytes` UTF-8 bytes, well-formed JSON, then `schema` (use `z.strictObject` so unknown
  * fields are refused). Every problem is a ValidationError naming the field; nothing quotes the body.
  */
-export const parseJsonBody = <S extends z.ZodType>(
+export const parseJsonBody = <S extends z.ZodMiniType>(
   event: HttpEvent,
   schema: S,
   options: { maxBytes?: number } = {},
@@ -159,14 +171,14 @@ export const parseJsonBody = <S extends z.ZodType>(
   } catch {
     throw new ValidationError([{ field: 'body', issue: 'must be UTF-8 text' }]);
   }
-  const json = JsonTextSchema.safeParse(decoded);
+  const json = z.safeParse(JsonTextSchema, decoded);
   if (!json.success) {
     throw new ValidationError(
       [{ field: 'body', issue: 'must be valid JSON' }],
       'The request body is not JSON.',
     );
   }
-  const result = schema.safeParse(json.data);
+  const result = z.safeParse(schema, json.data);
   if (!result.success) throw new ValidationError(detailsFromZod(result.error, json.data, 'body'));
   return result.data;
 };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CONFIG_VERSION } from '../../../common/constants/config.ts';
 import type { ConfigKey } from '../../../common/models/config.ts';
 import { ConfigKeyFormatSchema, ConfigRegistry, ConfigVersionSchema } from '../../../common/models/config.ts';
@@ -11,18 +11,20 @@ export const ConfigPathSchema = z.object({ key: ConfigKeyFormatSchema });
  * Reads take no parameters but an optional `userId`, so that a caller who identifies itself is audited
  * under its own partition; anonymous reads are audited under `USER#UNIDENTIFIED`.
  */
-export const ReadQuerySchema = z.object({ userId: UserIdSchema.optional() });
+export const ReadQuerySchema = z.object({ userId: z.optional(UserIdSchema) });
 
 export const HISTORY_DEFAULT_LIMIT = 20;
 export const HISTORY_MAX_LIMIT = 100;
 
 const LIMIT_ISSUE = `must be a whole number from 1 to ${HISTORY_MAX_LIMIT}`;
 /** Digits only: `Number()` would also accept `1e2`, `0x10` and whitespace. */
-const LimitSchema = z
-  .string()
-  .regex(/^[1-9][0-9]{0,2}$/, { error: LIMIT_ISSUE })
-  .transform(Number)
-  .pipe(z.int().max(HISTORY_MAX_LIMIT, { error: LIMIT_ISSUE }));
+const LimitSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^[1-9][0-9]{0,2}$/, { error: LIMIT_ISSUE })),
+    z.transform((text: string) => Number(text)),
+  ),
+  z.int().check(z.lte(HISTORY_MAX_LIMIT, { error: LIMIT_ISSUE })),
+);
 
 /** Where the next page of a key's history starts: below version `before`. */
 export interface HistoryCursor {
@@ -37,32 +39,34 @@ const CURSOR_ISSUE = 'is not a cursor this API returned';
 export const encodeHistoryCursor = (cursor: HistoryCursor): string =>
   Buffer.from(JSON.stringify({ k: cursor.key, v: cursor.before })).toString('base64url');
 
-const HistoryCursorSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: CURSOR_ISSUE })
-  .transform((text, ctx): HistoryCursor => {
+const HistoryCursorSchema = z.pipe(
+  z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, { error: CURSOR_ISSUE })),
+  z.transform((text: string, ctx): HistoryCursor => {
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     } catch {
       payload = undefined;
     }
-    const parsed = CursorPayloadSchema.safeParse(payload);
+    const parsed = z.safeParse(CursorPayloadSchema, payload);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: CURSOR_ISSUE });
+      ctx.issues.push({ code: 'custom', message: CURSOR_ISSUE, input: text });
       return z.NEVER;
     }
     return { key: parsed.data.k, before: parsed.data.v };
-  });
+  }),
+);
 
 /** `GET /config/{key}/history?limit=&cursor=&userId=`, newest first. */
 export const historyQuerySchema = (key: ConfigKey) =>
   z.object({
-    userId: UserIdSchema.optional(),
-    limit: LimitSchema.default(HISTORY_DEFAULT_LIMIT),
-    cursor: HistoryCursorSchema.refine((cursor) => cursor.key === key, {
-      error: 'belongs to the history of another key',
-    }).optional(),
+    userId: z.optional(UserIdSchema),
+    limit: z._default(LimitSchema, HISTORY_DEFAULT_LIMIT),
+    cursor: z.optional(
+      HistoryCursorSchema.check(
+        z.refine((cursor) => cursor.key === key, { error: 'belongs to the history of another key' }),
+      ),
+    ),
   });
 
 /** `PUT /config/{key}?userId=<uuid>`: who is writing is mandatory. */
@@ -78,6 +82,8 @@ export const putConfigBodySchema = (key: ConfigKey) =>
     value: ConfigRegistry[key].schema,
     expectedVersion: z
       .int({ error: 'must be a whole number' })
-      .min(0, { error: 'must be 0 or more' })
-      .max(MAX_CONFIG_VERSION - 1, { error: 'is beyond the last version a key can have' }),
+      .check(
+        z.gte(0, { error: 'must be 0 or more' }),
+        z.lte(MAX_CONFIG_VERSION - 1, { error: 'is beyond the last version a key can have' }),
+      ),
   });

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { AuditAction } from '../../../common/constants/audit.ts';
 import { MAX_CONFIG_VERSION } from '../../../common/constants/config.ts';
 import { CORRELATION_ID_PATTERN, MAX_JSON_BODY_BYTES } from '../../../common/constants/http.ts';
@@ -376,7 +376,7 @@ const valuesOf = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Every parameter declared, none repeated, the values valid: what parseQuery accepts. */
-const queryAccepted = (query: Query, schema: z.ZodObject): boolean => {
+const queryAccepted = (query: Query, schema: z.ZodMiniObject): boolean => {
   const allowed = Object.keys(schema.shape);
   const entries = Object.entries(query ?? {});
   if (entries.some(([name, value]) => !allowed.includes(name) || valuesOf(value).length > 1)) return false;

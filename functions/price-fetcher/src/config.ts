@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   BaseEnvSchema,
   SqlEnvSchema,
@@ -8,9 +8,9 @@ import {
 } from '../../../common/utils/env.ts';
 
 /** price-fetcher's environment: the kernel's base and SQL variables, nothing else. */
-export const PriceFetcherEnvSchema = BaseEnvSchema.extend(SqlEnvSchema.shape)
-  .superRefine(refineSqlEnv)
-  .superRefine(refineAuditRetention);
+export const PriceFetcherEnvSchema = z
+  .extend(BaseEnvSchema, SqlEnvSchema.shape)
+  .check(z.superRefine(refineSqlEnv), z.superRefine(refineAuditRetention));
 export type PriceFetcherEnv = z.infer<typeof PriceFetcherEnvSchema>;
 
 export const loadPriceFetcherEnv = (env: NodeJS.ProcessEnv = process.env): PriceFetcherEnv =>

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
 
 /** `GET /price?id=<productId>&userId=<uuid>`: exactly these two parameters, each once. */

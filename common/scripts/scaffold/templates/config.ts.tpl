@@ -1,9 +1,9 @@
-import * as z from 'zod';
-import { BaseEnvSchema, loadEnv } from '../../../common/utils/env.ts';
+import * as z from 'zod/mini';
+import { BaseEnvSchema, loadEnv, requiredString } from '../../../common/utils/env.ts';
 
 /** __name__'s environment: the kernel's base variables and the name of its own table. */
-export const __Pascal__EnvSchema = BaseEnvSchema.extend({
-  __CONST___TABLE: z.string().min(1),
+export const __Pascal__EnvSchema = z.extend(BaseEnvSchema, {
+  __CONST___TABLE: requiredString(),
 });
 export type __Pascal__Env = z.infer<typeof __Pascal__EnvSchema>;
 

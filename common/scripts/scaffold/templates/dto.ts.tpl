@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { __Pascal__IdSchema } from '../../../common/models/__name__.ts';
 import { UserIdSchema } from '../../../common/models/price.ts';
 
