@@ -3,8 +3,8 @@
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
 //          --only cold,size,warm,memory,api,build
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
 import { repoRoot } from '../infra-local/lite/paths.ts';
@@ -13,7 +13,7 @@ import { measureApi } from './lib/api-load.ts';
 import { measureHotReload } from './lib/hot-reload.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
 import type { ColdStartResult } from './lib/cold-start.ts';
-import { measureColdStarts } from './lib/cold-start.ts';
+import { measureColdStarts, measureImport } from './lib/cold-start.ts';
 import { percentile, ratio, round, summarize } from './lib/stats.ts';
 import type { BuiltBundle, Variant } from './lib/variants.ts';
 import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
@@ -125,12 +125,25 @@ try {
         row(`${name} ${id}${id === PRODUCTION.id ? ' (production)' : ''}`, result, result);
       }
       row(`${name} production + --enable-source-maps`, withSourceMaps);
+      // Oracle mode (production) also imports the driver chunk, during init; the embedded engine never does.
+      const driverChunk = readdirSync(join(dirname(production.file), 'chunks')).find((file) =>
+        /^oracledb-.*\.mjs$/.test(file),
+      );
+      const oracleDriver = driverChunk
+        ? measureImport(join(dirname(production.file), 'chunks', driverChunk), runs)
+        : undefined;
+      if (oracleDriver) {
+        print(
+          `Oracle mode adds the driver chunk to init: import ${ms(oracleDriver.median)} (${round(oracleDriver.min)}-${round(oracleDriver.max)}) in a fresh process.`,
+        );
+      }
       cold[name] = {
         floor: refFloor,
         anchor: refAnchor,
         ioAnchor: refIoAnchor,
         variants,
         withSourceMaps,
+        oracleDriverImport: oracleDriver,
         oursOverAnchor: ratio(ours.total.median, refAnchor.total.median),
         oursOverIoAnchor: ratio(ours.total.median, refIoAnchor.total.median),
         oursOverFloor: ratio(ours.total.median, refFloor.total.median),

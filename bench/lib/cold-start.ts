@@ -72,3 +72,21 @@ export const measureColdStarts = (
     ]),
   );
 };
+
+/**
+ * The time a fresh Node process takes to import one module file (a lazily loaded chunk, for example the
+ * Oracle driver that Oracle mode loads during init), `runs` times.
+ */
+export const measureImport = (file: string, runs: number): Summary => {
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    times.push(Number(output));
+  }
+  return summarize(times);
+};
