@@ -59,10 +59,13 @@ export const measureHotReload = async (
         output += chunk.toString();
         if (/^http:\/\//m.test(output)) resolve();
       });
-      server.once('exit', (code) => reject(new Error(`start-api exited with ${code} before listening`)));
+      server.once('exit', (code) =>
+        reject(new Error(`start-api exited with ${code} before listening:\n${log.trim()}`)),
+      );
     });
     const url = `http://127.0.0.1:${port}${path}`;
-    const cacheControl = async () => (await fetch(url)).headers.get('cache-control');
+    const cacheControl = async () =>
+      (await fetch(url, { signal: AbortSignal.timeout(10_000) })).headers.get('cache-control');
     if ((await cacheControl()) !== 'no-store') throw new Error('start-api did not serve the original code');
     const file = join(copy, EDITED);
     const source = readFileSync(file, 'utf8');
@@ -91,8 +94,11 @@ export const measureHotReload = async (
       warmStart: summarize(reloads.map((match) => Number(match[2]))),
     };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
     rmSync(copy, { recursive: true, force: true });
   }
 };

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -160,6 +151,10 @@ export class BundleWatcher {
     })();
     try {
       await this.running;
+    } catch (error) {
+      // A reload that fails (a new environment that cannot start, a file system error) must not stop the
+      // server: say so, keep serving, and let the next save try again.
+      this.options.log(`hot reload failed: ${(error as Error).message}`);
     } finally {
       this.running = undefined;
     }
@@ -235,9 +230,9 @@ export class BundleWatcher {
   private removeStaleOutputs(build: FunctionBuild): void {
     const outdir = buildOptions(this.options.root, build.name).outdir;
     if (!existsSync(outdir)) return;
-    for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
-      const path = join(outdir, file);
-      if (!build.outputs.has(path) && statSync(path).isFile()) rmSync(path, { force: true });
+    for (const entry of readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile() && !build.outputs.has(path)) rmSync(path, { force: true });
     }
   }
 }
