@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../../common/testing/free-port.ts';
 import type { BenchStores } from './bench-stores.ts';
 
 export interface ApiLoadResult {
@@ -32,13 +31,13 @@ export const measureApi = async (
     envVars,
     JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath } }),
   );
-  const port = await freePort();
   const server = spawn(
     process.execPath,
     [
       join(root, 'common', 'scripts', 'start-api.ts'),
+      // Port 0: the system picks a free port and start-api prints its URL (no race with other sockets).
       '--port',
-      String(port),
+      '0',
       '--no-build',
       '--no-watch',
       '--quiet',
@@ -48,15 +47,16 @@ export const measureApi = async (
     { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   try {
-    await new Promise<void>((resolve, reject) => {
+    const origin = await new Promise<string>((resolve, reject) => {
       let output = '';
       server.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (/^http:\/\//m.test(output)) resolve();
+        const listening = /^(http:\/\/[^/\s]+)/m.exec(output);
+        if (listening) resolve(listening[1]!);
       });
       server.once('exit', (code) => reject(new Error(`start-api exited with ${code} before listening`)));
     });
-    const url = `http://127.0.0.1:${port}${path}`;
+    const url = `${origin}${path}`;
     // Warm every execution environment of the pool before measuring.
     await autocannon({ url, connections: options.connections, amount: options.connections * 20 });
     const sequential = await autocannon({ url, connections: 1, duration: Math.max(3, options.seconds / 2) });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../common/testing/free-port.ts';
 import type { BenchStores } from './bench-stores.ts';
 import { copySources } from './build-timing.ts';
 import type { Summary } from './stats.ts';
@@ -37,13 +36,13 @@ export const measureHotReload = async (
     envVars,
     JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath } }),
   );
-  const port = await freePort();
   const server = spawn(
     process.execPath,
     [
       join(copy, 'common', 'scripts', 'start-api.ts'),
+      // Port 0: the system picks a free port and start-api prints its URL (no race with other sockets).
       '--port',
-      String(port),
+      '0',
       '--quiet',
       '--env-vars',
       envVars,
@@ -53,17 +52,18 @@ export const measureHotReload = async (
   let log = '';
   server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   try {
-    await new Promise<void>((resolve, reject) => {
+    const origin = await new Promise<string>((resolve, reject) => {
       let output = '';
       server.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        if (/^http:\/\//m.test(output)) resolve();
+        const listening = /^(http:\/\/[^/\s]+)/m.exec(output);
+        if (listening) resolve(listening[1]!);
       });
       server.once('exit', (code) =>
         reject(new Error(`start-api exited with ${code} before listening:\n${log.trim()}`)),
       );
     });
-    const url = `http://127.0.0.1:${port}${path}`;
+    const url = `${origin}${path}`;
     const cacheControl = async () =>
       (await fetch(url, { signal: AbortSignal.timeout(10_000) })).headers.get('cache-control');
     if ((await cacheControl()) !== 'no-store') throw new Error('start-api did not serve the original code');
