@@ -44,8 +44,10 @@ export const measureApi = async (
       '--env-vars',
       envVars,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let log = '';
+  server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   try {
     const origin = await new Promise<string>((resolve, reject) => {
       let output = '';
@@ -54,7 +56,9 @@ export const measureApi = async (
         const listening = /^(http:\/\/[^/\s]+)/m.exec(output);
         if (listening) resolve(listening[1]!);
       });
-      server.once('exit', (code) => reject(new Error(`start-api exited with ${code} before listening`)));
+      server.once('exit', (code) =>
+        reject(new Error(`start-api exited with ${code} before listening:\n${log.trim()}`)),
+      );
     });
     const url = `${origin}${path}`;
     // Warm every execution environment of the pool before measuring.
