@@ -45,10 +45,10 @@ export const startDynalite = async (
 };
 
 /** True when something answering the DynamoDB API listens at `endpoint` (dynalite or DynamoDB Local). */
-export const dynamoReachable = async (endpoint: string): Promise<boolean> => {
+export const dynamoReachable = async (endpoint: string, timeoutMs = 1000): Promise<boolean> => {
   const client = localDynamoClient(endpoint, { maxAttempts: 1 });
   try {
-    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1000) });
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return true;
   } catch {
     return false;
@@ -82,9 +82,18 @@ export const ensureLiteStores = async (options: {
   if (!dynamoEndpoint)
     throw new Error('DYNAMODB_ENDPOINT is not set for lite mode (infra-local/env/lite.json)');
   let running: RunningDynalite | undefined;
-  if (!(await dynamoReachable(dynamoEndpoint))) {
+  // A store busy with a burst of writes can miss a short probe: ask again, patiently, before starting one.
+  if (!(await dynamoReachable(dynamoEndpoint)) && !(await dynamoReachable(dynamoEndpoint, 5000))) {
     const url = new URL(dynamoEndpoint);
-    running = await startDynalite({ host: url.hostname, port: Number(url.port) });
+    try {
+      running = await startDynalite({ host: url.hostname, port: Number(url.port) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new Error(
+        `Something listens on ${dynamoEndpoint} but does not answer DynamoDB requests: stop it (npm run db:stop) or point DYNAMODB_ENDPOINT elsewhere`,
+        { cause: error },
+      );
+    }
   }
   const tables = await seedLocalTables(
     dynamoEndpoint,
