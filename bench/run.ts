@@ -225,14 +225,16 @@ try {
     }
     if (sections.has('memory')) {
       const { memory } = (await probe('memory')) as {
-        memory: Record<string, { rssMb: number; heapUsedMb: number }>;
+        memory: Record<string, { rssMb: number; heapUsedMb: number; externalMb: number }>;
       };
       print();
       print(`Memory: ${name} after warm invocations (after a full GC)`);
-      print('| invocations | RSS MiB | heap used MiB |');
-      print('| --- | --- | --- |');
+      print('| invocations | RSS MiB | heap used MiB | external MiB |');
+      print('| --- | --- | --- | --- |');
       for (const [count, usage] of Object.entries(memory))
-        print(`| ${count} | ${round(usage.rssMb, 1)} | ${round(usage.heapUsedMb, 1)} |`);
+        print(
+          `| ${count} | ${round(usage.rssMb, 1)} | ${round(usage.heapUsedMb, 1)} | ${round(usage.externalMb, 1)} |`,
+        );
       const growth = memory['50000']!.heapUsedMb - memory['10000']!.heapUsedMb;
       print(`heap growth 10k -> 50k: ${round(growth, 2)} MiB`);
       results.memory = { ...memory, heapGrowthMb: round(growth, 2) };

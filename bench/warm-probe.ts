@@ -77,7 +77,7 @@ const measureWarm = async () => {
 
 /** RSS and heap (after a full GC) once 10,000 and 50,000 invocations have been served. */
 const measureMemory = async () => {
-  const memory: Record<string, { rssMb: number; heapUsedMb: number }> = {};
+  const memory: Record<string, { rssMb: number; heapUsedMb: number; externalMb: number }> = {};
   let handled = 0;
   for (const target of [10_000, 50_000]) {
     while (handled < target) {
@@ -85,8 +85,12 @@ const measureMemory = async () => {
       handled += 1;
     }
     gc();
-    const { rss, heapUsed } = process.memoryUsage();
-    memory[String(target)] = { rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 };
+    const { rss, heapUsed, external } = process.memoryUsage();
+    memory[String(target)] = {
+      rssMb: rss / 2 ** 20,
+      heapUsedMb: heapUsed / 2 ** 20,
+      externalMb: external / 2 ** 20,
+    };
   }
   return { memory };
 };
