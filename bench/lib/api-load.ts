@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchStores } from './bench-stores.ts';
+import { startApiProcess } from './start-api-process.ts';
 
 export interface ApiLoadResult {
   /** One connection, one request at a time: the latency a developer sees from Postman or a browser. */
@@ -26,41 +24,9 @@ export const measureApi = async (
   path: string,
   options: { connections: number; seconds: number },
 ): Promise<ApiLoadResult> => {
-  const envVars = join(root, 'bench', '.tmp', 'api-env.json');
-  writeFileSync(
-    envVars,
-    JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath } }),
-  );
-  const server = spawn(
-    process.execPath,
-    [
-      join(root, 'common', 'scripts', 'start-api.ts'),
-      // Port 0: the system picks a free port and start-api prints its URL (no race with other sockets).
-      '--port',
-      '0',
-      '--no-build',
-      '--no-watch',
-      '--quiet',
-      '--env-vars',
-      envVars,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const server = await startApiProcess(root, stores, ['--no-build', '--no-watch', '--quiet']);
   try {
-    const origin = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const listening = /^(http:\/\/[^/\s]+)/m.exec(output);
-        if (listening) resolve(listening[1]!);
-      });
-      server.once('exit', (code) =>
-        reject(new Error(`start-api exited with ${code} before listening:\n${log.trim()}`)),
-      );
-    });
-    const url = `${origin}${path}`;
+    const url = `${server.origin}${path}`;
     // Warm every execution environment of the pool before measuring.
     await autocannon({ url, connections: options.connections, amount: options.connections * 20 });
     const sequential = await autocannon({ url, connections: 1, duration: Math.max(3, options.seconds / 2) });
@@ -79,6 +45,6 @@ export const measureApi = async (
       errors: result.errors,
     };
   } finally {
-    server.kill('SIGTERM');
+    await server.stop();
   }
 };
