@@ -3,7 +3,7 @@
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
 //          --only cold,size,warm,memory,api,build
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
@@ -14,7 +14,7 @@ import { measureHotReload } from './lib/hot-reload.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
 import type { ColdStartResult } from './lib/cold-start.ts';
 import { measureColdStarts, measureImport } from './lib/cold-start.ts';
-import { percentile, ratio, round, summarize } from './lib/stats.ts';
+import { percentile, ratio, round } from './lib/stats.ts';
 import type { BuiltBundle, Variant } from './lib/variants.ts';
 import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
 
@@ -308,5 +308,3 @@ try {
 writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 print();
 print('Wrote bench/results.json');
-void readFileSync;
-void summarize;
