@@ -43,11 +43,32 @@ export const detailsFromZod = (error: z.core.$ZodError, input: unknown, root = '
 export const headerValue = (event: HttpEvent, name: string): string | undefined => {
   const wanted = name.toLowerCase();
   const headers = event.headers ?? {};
+  // Most clients send lower-case names (HTTP/2 requires it): try the exact key before scanning.
+  const exact = headers[wanted];
+  if (exact !== undefined && exact !== null) return exact;
   for (const key of Object.keys(headers)) {
     if (key.toLowerCase() === wanted) return headers[key] ?? undefined;
   }
   return undefined;
 };
+
+/** Each object schema's parameter names, computed once rather than on every request. */
+const namesBySchema = new WeakMap<z.ZodMiniObject, readonly string[]>();
+const namesOf = (schema: z.ZodMiniObject): readonly string[] => {
+  let names = namesBySchema.get(schema);
+  if (!names) {
+    names = Object.freeze(Object.keys(schema.shape));
+    namesBySchema.set(schema, names);
+  }
+  return names;
+};
+
+/**
+ * The query each event passed parseQuery with, and the schema it passed: validQueryValue reads a value
+ * from here instead of validating it again when that very schema already has. Weak: nothing outlives the
+ * event.
+ */
+const validatedQueries = new WeakMap<HttpEvent, { shape: z.ZodMiniObject['shape']; data: object }>();
 
 /**
  * Validates API Gateway query parameters strictly against a Zod object schema:
@@ -57,18 +78,21 @@ export const headerValue = (event: HttpEvent, name: string): string | undefined 
 export const parseQuery = <S extends z.ZodMiniObject>(event: HttpEvent, schema: S): z.output<S> => {
   const single = event.queryStringParameters ?? {};
   const multi = event.multiValueQueryStringParameters ?? {};
-  const allowed = new Set(Object.keys(schema.shape));
+  const names = namesOf(schema);
   const details: ErrorDetail[] = [];
 
-  const unknown = [...new Set([...Object.keys(single), ...Object.keys(multi)])].filter(
-    (name) => !allowed.has(name),
-  );
-  if (unknown.length > 0) details.push({ field: 'query', issue: unknownNames('parameter', unknown) });
-  const repeated = new Set([...allowed].filter((name) => (multi[name]?.length ?? 0) > 1));
-  for (const name of repeated) details.push({ field: name, issue: 'must be given exactly once' });
+  const unknown = new Set<string>();
+  for (const name of Object.keys(single)) if (!Object.hasOwn(schema.shape, name)) unknown.add(name);
+  for (const name of Object.keys(multi)) if (!Object.hasOwn(schema.shape, name)) unknown.add(name);
+  if (unknown.size > 0) details.push({ field: 'query', issue: unknownNames('parameter', [...unknown]) });
 
   const candidate: Record<string, unknown> = {};
-  for (const name of allowed) {
+  const repeated = new Set<string>();
+  for (const name of names) {
+    if ((multi[name]?.length ?? 0) > 1) {
+      repeated.add(name);
+      details.push({ field: name, issue: 'must be given exactly once' });
+    }
     if (single[name] !== undefined && single[name] !== null) candidate[name] = single[name];
   }
   const result = z.safeParse(schema, candidate);
@@ -76,6 +100,7 @@ export const parseQuery = <S extends z.ZodMiniObject>(event: HttpEvent, schema: 
     details.push(...detailsFromZod(result.error, candidate).filter((detail) => !repeated.has(detail.field)));
   }
   if (details.length > 0 || !result.success) throw new ValidationError(details);
+  validatedQueries.set(event, { shape: schema.shape, data: result.data });
   return result.data;
 };
 
@@ -88,13 +113,17 @@ export const expectMethod = (event: HttpEvent, ...methods: string[]): void => {
 
 /**
  * Safely extracts one query parameter for the audit record: the value only if it passes `schema`,
- * and only if it was given once. Used to describe rejected requests without storing hostile input.
+ * and only if it was given once. Used to describe rejected requests without storing hostile input. After
+ * parseQuery has accepted the event with a schema holding this very `schema` under `name`, the value is
+ * taken from its result rather than validated twice.
  */
 export const validQueryValue = <T>(
   event: HttpEvent,
   name: string,
   schema: z.ZodMiniType<T>,
 ): T | undefined => {
+  const validated = validatedQueries.get(event);
+  if (validated?.shape[name] === schema) return (validated.data as Record<string, T>)[name];
   if ((event.multiValueQueryStringParameters?.[name]?.length ?? 0) > 1) return undefined;
   const parsed = z.safeParse(schema, event.queryStringParameters?.[name]);
   return parsed.success ? parsed.data : undefined;

@@ -11,8 +11,11 @@ export const SELECT_PRICE_SQL =
   'SELECT product_id, price, currency FROM product_prices WHERE product_id = :id';
 
 /** Oracle upper-cases unquoted column names; node:sqlite keeps them as written. */
-const lowerCaseKeys = (row: SqlRow): SqlRow =>
-  Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value]));
+const lowerCaseKeys = (row: SqlRow): SqlRow => {
+  const lowered: SqlRow = {};
+  for (const key of Object.keys(row)) lowered[key.toLowerCase()] = row[key];
+  return lowered;
+};
 
 export class CorruptPriceRowError extends Error {
   constructor(cause: unknown) {
