@@ -3,7 +3,7 @@
 // unminified with the same settings otherwise, and attributes self time to the bundled modules using the
 // `// <path>` markers esbuild writes before each module. Needs nothing running.
 // Usage: node bench/profile.ts [function] [--top 25] [--warm 5000] [--detail <package>]
-// (--detail lists the functions a package's self time is spent in, for example --detail zod)
+// (--detail lists the functions a package's self time is spent in, for example --detail zod,common/utils)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ const stores = await BenchStores.start(root, {
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -45,22 +46,18 @@ try {
   const env = stores.functionEnv(root, name);
   const dir = mkdtempSync(join(tmpdir(), 'cold-profile-'));
   const event = join(root, 'infra-local', 'events', 'price-event.json');
-  const probe = values.warm
-    ? [
-        join(root, 'bench', 'warm-probe.ts'),
-        built.file,
-        (
-          await buildVariant(root, 'raw-store-calls', join(root, 'bench', 'fixtures', 'raw-store-calls.ts'), {
-            id: 'profile',
-            format: 'esm',
-            sdk: 'bundled',
-            minify: false,
-          })
-        ).file,
-        event,
-        'warm',
-        values.warm,
-      ]
+  const rawFile = values.warm
+    ? (
+        await buildVariant(root, 'raw-store-calls', join(root, 'bench', 'fixtures', 'raw-store-calls.ts'), {
+          id: 'profile',
+          format: 'esm',
+          sdk: 'bundled',
+          minify: false,
+        })
+      ).file
+    : undefined;
+  const probe = rawFile
+    ? [join(root, 'bench', 'warm-probe.ts'), built.file, rawFile, event, 'warm', values.warm!]
     : [join(root, 'bench', 'cold-start-probe.mjs'), built.file, event];
   execFileSync(
     process.execPath,
@@ -103,13 +100,36 @@ try {
     }
     return found;
   };
-  const inBundle = (url: string) => url.startsWith('file://') && fileURLToPath(url).startsWith(`${outdir}/`);
+  const outdirs = [outdir, ...(rawFile ? [dirname(rawFile)] : [])];
+  const inBundle = (url: string) =>
+    url.startsWith('file://') && outdirs.some((dir) => fileURLToPath(url).startsWith(`${dir}/`));
   const packageOf = (module: string) => {
     const match = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
     return match ? match[1]! : module.split('/').slice(0, 2).join('/');
   };
 
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  // In --warm mode, which side a sample belongs to: the bundle of its nearest bundled frame (the handler's
+  // or the raw calls'), or neither (idle, GC, socket callbacks with no bundled frame on the stack).
+  const rawDir = rawFile ? `${dirname(rawFile)}/` : undefined;
+  const sideCache = new Map<number, 'handler' | 'raw' | undefined>();
+  const sideOf = (id: number): 'handler' | 'raw' | undefined => {
+    if (sideCache.has(id)) return sideCache.get(id);
+    const { url } = byId.get(id)!.callFrame;
+    let side: 'handler' | 'raw' | undefined;
+    if (url.startsWith('file://') && inBundle(url)) {
+      side = rawDir && fileURLToPath(url).startsWith(rawDir) ? 'raw' : 'handler';
+    } else {
+      const parent = parentOf.get(id);
+      side = parent === undefined ? undefined : sideOf(parent);
+    }
+    sideCache.set(id, side);
+    return side;
+  };
+  const bySide = { handler: new Map<string, number>(), raw: new Map<string, number>() };
+  const details = new Set(values.detail?.split(',') ?? []);
   const selfTime = new Map<string, number>();
   const detail = new Map<string, number>();
   profile.samples.forEach((id, index) => {
@@ -123,7 +143,9 @@ try {
         : `(${functionName || 'native'})`;
     const delta = (profile.timeDeltas[index] ?? 0) / 1000;
     selfTime.set(key, (selfTime.get(key) ?? 0) + delta);
-    if (values.detail && key === values.detail) {
+    const side = rawFile ? sideOf(id) : undefined;
+    if (side) bySide[side].set(key, (bySide[side].get(key) ?? 0) + delta);
+    if (details.has(key)) {
       const where = `${functionName || '(anonymous)'} ${module}:${lineNumber}`;
       detail.set(where, (detail.get(where) ?? 0) + delta);
     }
@@ -138,6 +160,29 @@ try {
     process.stdout.write(
       `${value.toFixed(1).padStart(8)} ms  ${((value / total) * 100).toFixed(1).padStart(5)}%  ${key}\n`,
     );
+  }
+  if (rawFile) {
+    // The probe warms each side with 500 calls before the measured ones; both are profiled.
+    const calls = Number(values.warm) + 500;
+    const keys = new Set([...bySide.handler.keys(), ...bySide.raw.keys()]);
+    const rows = [...keys]
+      .map((key) => {
+        const handler = bySide.handler.get(key) ?? 0;
+        const raw = bySide.raw.get(key) ?? 0;
+        return { key, handler, raw, extra: ((handler - raw) / calls) * 1000 };
+      })
+      .sort((a, b) => b.extra - a.extra);
+    const sum = (map: Map<string, number>) => [...map.values()].reduce((total, value) => total + value, 0);
+    process.stdout.write(
+      `\nPer call, handler side vs raw side (by the nearest bundled frame on the stack): ` +
+        `${((sum(bySide.handler) / calls) * 1000).toFixed(1)} µs vs ${((sum(bySide.raw) / calls) * 1000).toFixed(1)} µs; ` +
+        `the largest differences:\n`,
+    );
+    for (const row of rows.slice(0, Number(values.top))) {
+      process.stdout.write(
+        `${row.extra.toFixed(1).padStart(8)} µs  ${row.key} (handler ${row.handler.toFixed(0)} ms, raw ${row.raw.toFixed(0)} ms)\n`,
+      );
+    }
   }
   if (values.detail) {
     process.stdout.write(`\nSelf time inside ${values.detail}, by function:\n`);
