@@ -134,8 +134,10 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
         onReload: async (name) => {
           const pool = served.get(name)?.pool;
           if (!pool) return;
-          await pool.recycle();
+          // The new environment starts while the retired ones stop.
+          const retired = pool.recycle();
           await pool.warm();
+          await retired;
         },
       });
     } catch (error) {

@@ -32,17 +32,20 @@ interface FunctionBuild {
   inputs: Set<string>;
   /** Hashes of the last bundle written, to skip reloads when a change does not alter the output. */
   outputHash: string | undefined;
-  /** Absolute paths of the files the last written bundle consists of (entry, chunks, maps). */
-  outputs: Set<string>;
+  /** The files the last written bundle consists of (entry, chunks, maps): absolute path to content hash. */
+  outputs: Map<string, string>;
   /** The last build failed: any change may be the fix (a file it could not resolve, for one). */
   failed: boolean;
+  /** A cancel of this context's rebuild in progress; the next rebuild waits for it, as esbuild asks. */
+  canceling: Promise<void> | undefined;
 }
 
 /**
  * Builds each function with an incremental esbuild context and, with `watch`, rebuilds on save: a change
- * under functions/ or common/ rebuilds only the bundles whose last build read that file, writes a bundle
- * only when its bytes changed (atomically, so a starting environment never reads half a file), and calls
- * `onReload` for it. A build error is printed and the previous bundle keeps serving.
+ * under functions/ or common/ rebuilds only the bundles whose last build read that file, writes the files
+ * whose bytes changed (atomically, so a starting environment never reads half a file), and calls `onReload`
+ * for it. A build error is printed and the previous bundle keeps serving. A newer save cancels a rebuild it
+ * makes stale and starts the round over (see flush).
  */
 export class BundleWatcher {
   private readonly options: BundleWatcherOptions;
@@ -52,6 +55,10 @@ export class BundleWatcher {
   private firstChangeAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** The function whose esbuild rebuild is in progress. */
+  private building: FunctionBuild | undefined;
+  /** Functions a round of rebuilds had not finished when a newer change cut it short: they go next. */
+  private unfinished = new Set<FunctionBuild>();
   private closed = false;
 
   private constructor(options: BundleWatcherOptions) {
@@ -74,8 +81,9 @@ export class BundleWatcher {
           context,
           inputs: new Set(),
           outputHash: undefined,
-          outputs: new Set(),
+          outputs: new Map(),
           failed: false,
+          canceling: undefined,
         });
       }
       const results = await Promise.all(watcher.builds.map((build) => watcher.rebuild(build)));
@@ -125,6 +133,14 @@ export class BundleWatcher {
     this.firstChangeAt ??= performance.now();
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), SETTLE_MS);
+    // A newer save of a file the bundle being built reads makes that bundle stale: stop building it and
+    // start over with the new change (in priority order), rather than finish a bundle nobody will run.
+    const building = this.building;
+    if (building && !building.canceling && (path === undefined || building.inputs.has(path))) {
+      building.canceling = building.context.cancel().finally(() => {
+        building.canceling = undefined;
+      });
+    }
   }
 
   /** Rebuilds what the pending changes affect. Runs one at a time; changes made meanwhile run next. */
@@ -134,8 +150,14 @@ export class BundleWatcher {
     const since = this.firstChangeAt ?? performance.now();
     this.pending = new Set();
     this.firstChangeAt = undefined;
+    const unfinished = this.unfinished;
+    this.unfinished = new Set();
     const affected = this.builds.filter(
-      (build) => build.failed || changes.has('*') || [...changes].some((path) => build.inputs.has(path)),
+      (build) =>
+        build.failed ||
+        unfinished.has(build) ||
+        changes.has('*') ||
+        [...changes].some((path) => build.inputs.has(path)),
     );
     // A change in common/ usually touches every function. They are reloaded one at a time, most recently used
     // first, each with the whole machine: in parallel, every function would be served later than the first
@@ -143,9 +165,18 @@ export class BundleWatcher {
     const priority = this.options.priority ?? (() => 0);
     const ordered = [...affected].sort((a, b) => priority(b.name) - priority(a.name));
     this.running = (async () => {
-      for (const build of ordered) {
+      for (const [index, build] of ordered.entries()) {
+        // Saved again meanwhile: what is left joins the next round, which orders everything afresh.
+        if (this.pending.size > 0) {
+          for (const left of ordered.slice(index)) this.unfinished.add(left);
+          return;
+        }
         const buildStarted = performance.now();
         const outcome = await this.rebuild(build);
+        if (outcome === 'canceled') {
+          for (const left of ordered.slice(index)) this.unfinished.add(left);
+          return;
+        }
         await this.reload(build, outcome, changes, since, buildStarted);
       }
     })();
@@ -158,7 +189,7 @@ export class BundleWatcher {
     } finally {
       this.running = undefined;
     }
-    if (this.pending.size > 0) void this.flush();
+    if (this.pending.size > 0 || this.unfinished.size > 0) void this.flush();
   }
 
   /** Once `build` is rebuilt: swaps its environments to the new bundle if the output changed, and logs it. */
@@ -184,19 +215,26 @@ export class BundleWatcher {
     );
   }
 
-  private async rebuild(build: FunctionBuild): Promise<'changed' | 'unchanged' | 'failed'> {
+  private async rebuild(build: FunctionBuild): Promise<'changed' | 'unchanged' | 'failed' | 'canceled'> {
     let result: esbuild.BuildResult<{ write: false; metafile: true }>;
+    await build.canceling;
+    this.building = build;
     try {
       result = await build.context.rebuild();
     } catch (error) {
-      build.failed = true;
       const errors = (error as Partial<esbuild.BuildFailure>).errors ?? [];
+      if (build.canceling && errors.some((message) => /build was canceled/i.test(message.text))) {
+        return 'canceled';
+      }
+      build.failed = true;
       const details =
         errors.length > 0 ? await esbuild.formatMessages(errors, { kind: 'error' }) : [String(error)];
       this.options.log(
         `hot reload: ${build.name} failed to build; still serving the previous bundle\n${details.join('').trimEnd()}`,
       );
       return 'failed';
+    } finally {
+      this.building = undefined;
     }
     if (result.warnings.length > 0) {
       const warnings = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
@@ -213,6 +251,9 @@ export class BundleWatcher {
     const isEntry = (path: string) => /\/index\.mjs(\.map)?$/.test(path) && !path.includes('/chunks/');
     const ordered = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
     for (const file of ordered) {
+      // Unchanged files (most chunks, whose names carry their hash) are on disk as they are, unless
+      // something removed them meanwhile (a clean of dist/).
+      if (build.outputs.get(file.path) === file.hash && existsSync(file.path)) continue;
       mkdirSync(dirname(file.path), { recursive: true });
       const temporary = `${file.path}.${process.pid}.tmp`;
       writeFileSync(temporary, file.contents);
@@ -220,7 +261,7 @@ export class BundleWatcher {
     }
     const first = build.outputHash === undefined;
     build.outputHash = outputHash;
-    build.outputs = new Set(result.outputFiles.map((file) => file.path));
+    build.outputs = new Map(result.outputFiles.map((file) => [file.path, file.hash]));
     // At start no environment runs yet: chunks left by an earlier build can go at once.
     if (first) this.removeStaleOutputs(build);
     return first ? 'unchanged' : 'changed';

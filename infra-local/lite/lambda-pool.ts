@@ -60,9 +60,18 @@ export class LambdaPool {
     }
   }
 
-  /** Starts one environment ahead of traffic, so the first request is warm. */
+  /**
+   * Starts one environment ahead of traffic, so the first request is warm, and returns once an environment
+   * of the current code has finished its init. If a request got there first and started one, this waits
+   * for that one (its init, then that request) instead of starting another: hot reload relies on it to let
+   * the reloaded function settle before the next function is rebuilt.
+   */
   async warm(): Promise<void> {
-    if (this.current.size > 0 || this.closed) return;
+    if (this.closed) return;
+    if (this.current.size > 0) {
+      await Promise.race([...this.current].map((environment) => environment.warm()));
+      return;
+    }
     const environment = await this.acquire();
     try {
       await environment.warm();

@@ -26,6 +26,8 @@ let copy: string;
 let stores: TestStores;
 let server: ApiServer;
 const serverLog: string[] = [];
+/** Called with each line the server logs, as it logs it (a test can act at an exact point of a reload). */
+let onLog: ((line: string) => void) | undefined;
 
 /** Polls until `accept` holds for a response (bounded: a reload that never lands fails the test). */
 const nextResponseWhere = async (accept: (response: Awaited<ReturnType<typeof httpRequest>>) => boolean) => {
@@ -79,7 +81,10 @@ beforeAll(async () => {
     functions: testApiFunctions(stores, { root: copy }),
     port: 0,
     watch: true,
-    log: (line) => serverLog.push(line),
+    log: (line) => {
+      serverLog.push(line);
+      onLog?.(line);
+    },
   });
 });
 afterAll(async () => {
@@ -150,10 +155,6 @@ describe('hot reload of a change every function bundles', () => {
     // price-fetcher served last: with parallel rebuilds, config-service's smaller bundle would finish first.
     expect((await httpRequest(server.url, '/config/maintenanceMode')).status).toBe(200);
     expect((await httpRequest(server.url, PRICE)).status).toBe(200);
-    const reloads = () =>
-      serverLog
-        .map((line) => /^hot reload: (\S+) rebuilt and reloaded/.exec(line)?.[1])
-        .filter((name): name is string => name !== undefined);
     const before = reloads().length;
 
     edit(RESPONSE_HELPERS, `'no-store, max-age=0'`, `'no-store, max-age=1'`);
@@ -163,7 +164,31 @@ describe('hot reload of a change every function bundles', () => {
     const after = await httpRequest(server.url, '/config/maintenanceMode');
     expect(after.headers['cache-control']).toBe('no-store, max-age=1');
   });
+
+  it('a save while the others still rebuild starts over: the function in use first again, no stale bundle', async () => {
+    expect((await httpRequest(server.url, PRICE)).status).toBe(200);
+    const before = reloads().length;
+    // Saved again the moment price-fetcher is swapped, as config-service's rebuild of the first save begins.
+    onLog = (line) => {
+      if (!line.startsWith('hot reload: price-fetcher rebuilt')) return;
+      onLog = undefined;
+      edit(RESPONSE_HELPERS, `'no-store, max-age=2'`, `'no-store, max-age=3'`);
+    };
+    edit(RESPONSE_HELPERS, `'no-store, max-age=1'`, `'no-store, max-age=2'`);
+    await until(() => reloads().slice(before).includes('config-service'));
+
+    // config-service's now stale rebuild was dropped rather than finished and swapped in.
+    expect(reloads().slice(before)).toEqual(['price-fetcher', 'price-fetcher', 'config-service']);
+    for (const path of [PRICE, '/config/maintenanceMode']) {
+      expect((await httpRequest(server.url, path)).headers['cache-control']).toBe('no-store, max-age=3');
+    }
+  });
 });
+
+const reloads = () =>
+  serverLog
+    .map((line) => /^hot reload: (\S+) rebuilt and reloaded/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
 
 const nextUnknownProductMessage = async (accept: (message: string) => boolean): Promise<string> => {
   const deadline = Date.now() + 20_000;

@@ -26,7 +26,9 @@ class ManualEnvironment implements ExecutionEnvironment {
     for (const finish of this.pending.splice(0)) finish();
   }
 
+  /** Like LocalLambda: ready once the invocations already queued on this environment are done. */
   async warm(): Promise<void> {
+    while (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     this.warmed = true;
   }
 
@@ -99,6 +101,25 @@ describe('LambdaPool', () => {
     expect(old.stopped).toBe(true);
     ManualEnvironment.created[1]!.finishAll();
     expect(await next).toMatchObject({ ok: true, result: { servedBy: 2 } });
+  });
+
+  it('warm() waits for the environment a request started instead of starting another', async () => {
+    const functions = pool();
+    const invocation = functions.invoke('a');
+    await settle();
+    let warmed = false;
+    const warming = functions.warm().then(() => {
+      warmed = true;
+    });
+    await settle();
+    await settle();
+
+    expect(warmed).toBe(false);
+    ManualEnvironment.created[0]!.finishAll();
+    await warming;
+    await invocation;
+    expect(ManualEnvironment.created).toHaveLength(1);
+    expect(ManualEnvironment.created[0]!.warmed).toBe(true);
   });
 
   it('stops idle environments at once on recycle', async () => {
