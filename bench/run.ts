@@ -1,7 +1,7 @@
 // npm run bench: cold start, bundle size, warm path, memory and build time, each beside its reference and
 // measured in one run. Prints a table and writes bench/results.json. Not part of npm test.
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
-//          --only cold,size,warm,memory,api,build
+//          --only cold,size,warm,memory,api,build,reload
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     invocations: { type: 'string', default: '20000' },
-    only: { type: 'string', default: 'cold,size,warm,memory,api,build' },
+    only: { type: 'string', default: 'cold,size,warm,memory,api,build,reload' },
   },
 });
 const runs = Number(values.runs);
@@ -271,35 +271,42 @@ try {
     };
   }
 
-  if (sections.has('build')) {
-    const full = measureFullBuild(root, 3);
-    const incremental = await measureIncrementalRebuild(root, 'price-fetcher', 10);
-    const hotReload = await measureHotReload(
-      root,
-      stores,
-      '/price?id=PROD-101&userId=3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
-      5,
-    );
+  if (sections.has('build') || sections.has('reload')) {
     print();
     print('Build');
     print('| what | median | min-max |');
     print('| --- | --- | --- |');
-    print(
-      `| npm run build (all functions, zips) | ${ms(full.median)} | ${round(full.min)}-${round(full.max)} |`,
-    );
-    print(
-      `| incremental rebuild after one change (hot-reload path) | ${ms(incremental.median)} | ${round(incremental.min)}-${round(incremental.max)} |`,
-    );
-    print(
-      `| hot reload: save in common/ to the change served by start-api (both functions rebuilt and recycled) | ${ms(hotReload.served.median)} | ${round(hotReload.served.min)}-${round(hotReload.served.max)} |`,
-    );
-    print(
-      `| of which: rebuild (start-api's log) | ${ms(hotReload.rebuild.median)} | ${round(hotReload.rebuild.min)}-${round(hotReload.rebuild.max)} |`,
-    );
-    print(
-      `| of which: new environment's init (start-api's log) | ${ms(hotReload.warmStart.median)} | ${round(hotReload.warmStart.min)}-${round(hotReload.warmStart.max)} |`,
-    );
-    results.build = { full, incremental, hotReload };
+    const build: Record<string, unknown> = {};
+    if (sections.has('build')) {
+      const full = measureFullBuild(root, 3);
+      const incremental = await measureIncrementalRebuild(root, 'price-fetcher', 10);
+      print(
+        `| npm run build (all functions, zips) | ${ms(full.median)} | ${round(full.min)}-${round(full.max)} |`,
+      );
+      print(
+        `| incremental rebuild after one change (hot-reload path) | ${ms(incremental.median)} | ${round(incremental.min)}-${round(incremental.max)} |`,
+      );
+      Object.assign(build, { full, incremental });
+    }
+    if (sections.has('reload')) {
+      const hotReload = await measureHotReload(
+        root,
+        stores,
+        '/price?id=PROD-101&userId=3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
+        5,
+      );
+      print(
+        `| hot reload: save in common/ to the change served by start-api (both functions rebuilt and recycled) | ${ms(hotReload.served.median)} | ${round(hotReload.served.min)}-${round(hotReload.served.max)} |`,
+      );
+      print(
+        `| of which: rebuild (start-api's log) | ${ms(hotReload.rebuild.median)} | ${round(hotReload.rebuild.min)}-${round(hotReload.rebuild.max)} |`,
+      );
+      print(
+        `| of which: new environment's init (start-api's log) | ${ms(hotReload.warmStart.median)} | ${round(hotReload.warmStart.min)}-${round(hotReload.warmStart.max)} |`,
+      );
+      build.hotReload = hotReload;
+    }
+    results.build = build;
   }
 } finally {
   await stores.stop();
