@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lambdaEntryPoint } from '../infra-local/lite/build-options.ts';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { buildVariant } from './lib/variants.ts';
@@ -37,7 +38,7 @@ interface Profile {
 }
 
 try {
-  const built = await buildVariant(root, name, join(root, 'functions', name, 'src', 'handler.ts'), {
+  const built = await buildVariant(root, name, lambdaEntryPoint(name), {
     id: 'profile',
     format: 'esm',
     sdk: 'bundled',

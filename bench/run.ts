@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
+import { lambdaEntryPoint } from '../infra-local/lite/build-options.ts';
 import { repoRoot } from '../infra-local/lite/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { measureApi } from './lib/api-load.ts';
@@ -80,7 +81,7 @@ try {
         PRODUCTION,
       );
       const chosen = sections.has('size') ? VARIANTS : [PRODUCTION];
-      const entry = join(root, 'functions', name, 'src', 'handler.ts');
+      const entry = lambdaEntryPoint(name);
       const built: Record<string, Awaited<ReturnType<typeof buildVariant>>> = {};
       for (const variant of chosen as Variant[])
         built[variant.id] = await buildVariant(root, name, entry, variant);

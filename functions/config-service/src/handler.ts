@@ -37,6 +37,9 @@ const service = new ConfigService({
   cache: new TtlCache<ConfigKey, ConfigItem | undefined>({ ttlMs: env.CONFIG_CACHE_SECONDS * 1000 }),
 });
 
+/** The init phase's warm-up (the DynamoDB client's first request), awaited by the Lambda entry. */
+export const ready: Promise<void> = kernel.warmUp();
+
 /** The `{key}` of the route: 400 when malformed, 404 when the registry does not hold it. */
 const keyOf = (event: HttpEvent): ConfigKey =>
   service.knownKey(parsePathParameters(event, ConfigPathSchema).key);

@@ -20,15 +20,14 @@ const prices = new OraclePriceRepository();
 const service = new PriceService({ prices });
 
 /**
- * Loads the driver and creates the pool (or opens the embedded file) during init rather than on the first
- * request. A failure is not fatal: the first request retries and answers 503 SOURCE_UNAVAILABLE if the
- * source is still down. Lambda does not wait for it: a first request arriving earlier awaits the same pool
- * promise. Exported for tests, which load each handler in its own module registry and must let the lazily
- * imported driver load there.
+ * The init phase's warm-up, awaited by the Lambda entry before the first request: the driver is loaded and
+ * the pool created (or the embedded file opened), and the DynamoDB client has made its first request. A
+ * failure is not fatal: the first request retries, and answers 503 if the store is still down. Tests load
+ * each handler in its own module registry and await it too, so the lazily imported driver loads there.
  */
-export const ready: Promise<void> = sql
-  .warm()
-  .catch((error: unknown) => logger.warn('SQL source not reachable at init', { error }));
+export const ready: Promise<void> = kernel.warmUp(
+  sql.warm().catch((error: unknown) => logger.warn('SQL source not reachable at init', { error })),
+);
 
 /** GET /price?id=<productId>&userId=<uuid> */
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
+import { LocalLambda, invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
+import { recordingProxy } from '../../../common/testing/recording-proxy.ts';
 import { silentListener } from '../../../common/testing/silent-listener.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 
@@ -33,6 +34,31 @@ describe('the built price-fetcher bundle (dist/, as Lambda loads it)', () => {
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
     expect(await stores.auditItemFor(result.headers!['x-request-id'] as string)).toHaveLength(1);
+  });
+
+  it('warms the DynamoDB client during init: the first request only sends its audit put, on that connection', async () => {
+    const proxy = await recordingProxy(stores.endpoint);
+    const lambda = new LocalLambda({
+      codeDir: join(dist, 'price-fetcher'),
+      handler: 'index.handler',
+      env: stores.priceFetcherEnv({ DYNAMODB_ENDPOINT: proxy.endpoint }),
+      functionName: 'price-fetcher-test',
+      timeoutSeconds: 10,
+    });
+    try {
+      // Init only, as Lambda runs it before the first request: the entry awaits the warm-up.
+      await lambda.warm();
+      expect(proxy.operations()).toEqual(['DescribeTable']);
+
+      const outcome = await lambda.invoke(event);
+
+      expect(outcome.ok && (outcome.result as APIGatewayProxyResult).statusCode).toBe(200);
+      expect(proxy.operations()).toEqual(['DescribeTable', 'PutItem']);
+      expect(proxy.connections()).toBe(1);
+    } finally {
+      await lambda.stop();
+      await proxy.close();
+    }
   });
 
   it('in Oracle mode, loads the driver chunk from the bundle and reaches the database (one that never answers: 503, audited)', async () => {

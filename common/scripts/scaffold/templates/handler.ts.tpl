@@ -15,6 +15,9 @@ const kernel = createFunctionKernel(env);
 const items = new Dynamo__Pascal__Repository({ client: kernel.dynamo, tableName: env.__CONST___TABLE });
 const service = new __Pascal__Service({ items });
 
+/** The init phase's warm-up (the DynamoDB client's first request), awaited by the Lambda entry. */
+export const ready: Promise<void> = kernel.warmUp();
+
 /** GET /__name__?id=<itemId>&userId=<uuid> */
 const get__Pascal__ = async (event: HttpEvent): Promise<HttpResult> => {
   expectMethod(event, 'GET');
