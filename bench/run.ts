@@ -1,6 +1,7 @@
 // npm run bench: cold start, bundle size, warm path, memory and build time, each beside its reference and
 // measured in one run. Prints a table and writes bench/results.json. Not part of npm test.
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
+//          --memory-marks <n,n,...> (memory readings, default 10000,50000,100000),
 //          --only cold,size,warm,memory,api,build,reload
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     invocations: { type: 'string', default: '20000' },
+    'memory-marks': { type: 'string', default: '10000,50000,100000' },
     only: { type: 'string', default: 'cold,size,warm,memory,api,build,reload' },
   },
 });
@@ -173,7 +175,7 @@ try {
             rawCalls.file,
             eventFile(name),
             mode,
-            String(invocations),
+            mode === 'memory' ? values['memory-marks'] : String(invocations),
           ],
           { env: { ...envFor(name), LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
         );
@@ -236,8 +238,10 @@ try {
         print(
           `| ${count} | ${round(usage.rssMb, 1)} | ${round(usage.heapUsedMb, 1)} | ${round(usage.externalMb, 1)} |`,
         );
-      const growth = memory['50000']!.heapUsedMb - memory['10000']!.heapUsedMb;
-      print(`heap growth 10k -> 50k: ${round(growth, 2)} MiB`);
+      const readings = Object.entries(memory).sort(([a], [b]) => Number(a) - Number(b));
+      const [first, last] = [readings[0]!, readings.at(-1)!];
+      const growth = last[1].heapUsedMb - first[1].heapUsedMb;
+      print(`heap growth ${first[0]} -> ${last[0]} invocations: ${round(growth, 2)} MiB`);
       results.memory = { ...memory, heapGrowthMb: round(growth, 2) };
     }
   }

@@ -1,10 +1,10 @@
 // The warm path, in one process: the built price-fetcher bundle against the embedded stores, and the raw
 // store calls it makes (the same SQL query and the same audit put, through the same clients) without Middy,
 // validation, logging or metrics. Both run in alternating blocks so that drift hits them equally.
-// Then memory after 10,000 and 50,000 invocations. The result goes to fd 3; stdout (EMF) is discarded.
+// Or memory after given numbers of invocations (npm run bench: 10,000, 50,000 and 100,000). The result goes to fd 3; stdout (EMF) is discarded.
 // The raw calls come from bench/fixtures/raw-store-calls.ts built like the function (<raw bundle>).
 // Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations>
-//        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory
+//        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory <n,n,...>
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
@@ -75,11 +75,11 @@ const measureWarm = async () => {
   return { handlerTimes, rawTimes, handlerWall, rawWall };
 };
 
-/** RSS and heap (after a full GC) once 10,000 and 50,000 invocations have been served. */
-const measureMemory = async () => {
+/** RSS and heap (after a full GC) once each of `marks` invocations have been served. */
+const measureMemory = async (marks: number[]) => {
   const memory: Record<string, { rssMb: number; heapUsedMb: number; externalMb: number }> = {};
   let handled = 0;
-  for (const target of [10_000, 50_000]) {
+  for (const target of marks) {
     while (handled < target) {
       await viaHandler();
       handled += 1;
@@ -95,7 +95,8 @@ const measureMemory = async () => {
   return { memory };
 };
 
-const result = mode === 'memory' ? await measureMemory() : await measureWarm();
+const result =
+  mode === 'memory' ? await measureMemory(invocationsArg.split(',').map(Number)) : await measureWarm();
 writeSync(3, `${JSON.stringify(result)}\n`);
 await raw.close();
 process.exit(0);
