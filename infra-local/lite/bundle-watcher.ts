@@ -223,9 +223,8 @@ export class BundleWatcher {
       result = await build.context.rebuild();
     } catch (error) {
       const errors = (error as Partial<esbuild.BuildFailure>).errors ?? [];
-      if (build.canceling && errors.some((message) => /build was canceled/i.test(message.text))) {
-        return 'canceled';
-      }
+      // Only changed() cancels, and its cancel may have settled (clearing `canceling`) before this runs.
+      if (errors.some((message) => /build was canceled/i.test(message.text))) return 'canceled';
       build.failed = true;
       const details =
         errors.length > 0 ? await esbuild.formatMessages(errors, { kind: 'error' }) : [String(error)];

@@ -177,8 +177,10 @@ describe('hot reload of a change every function bundles', () => {
     edit(RESPONSE_HELPERS, `'no-store, max-age=1'`, `'no-store, max-age=2'`);
     await until(() => reloads().slice(before).includes('config-service'));
 
-    // config-service's now stale rebuild was dropped rather than finished and swapped in.
+    // config-service's now stale rebuild was dropped rather than finished and swapped in (and not
+    // reported as a failed build).
     expect(reloads().slice(before)).toEqual(['price-fetcher', 'price-fetcher', 'config-service']);
+    expect(serverLog.filter((line) => line.includes('config-service failed to build'))).toEqual([]);
     for (const path of [PRICE, '/config/maintenanceMode']) {
       expect((await httpRequest(server.url, path)).headers['cache-control']).toBe('no-store, max-age=3');
     }
