@@ -30,9 +30,10 @@ interface FunctionBuild {
   context: esbuild.BuildContext<{ write: false; metafile: true }>;
   /** Absolute paths of every file the last successful build read. */
   inputs: Set<string>;
-  /** Hashes of the last bundle written, to skip reloads when a change does not alter the output. */
-  outputHash: string | undefined;
-  /** The files the last written bundle consists of (entry, chunks, maps): absolute path to content hash. */
+  /**
+   * The files the last written bundle consists of (entry, chunks, maps), absolute path to content hash:
+   * what a rebuild compares with to write only changed files, and to skip the reload when none changed.
+   */
   outputs: Map<string, string>;
   /** The last build failed: any change may be the fix (a file it could not resolve, for one). */
   failed: boolean;
@@ -80,7 +81,6 @@ export class BundleWatcher {
           name,
           context,
           inputs: new Set(),
-          outputHash: undefined,
           outputs: new Map(),
           failed: false,
           canceling: undefined,
@@ -243,8 +243,14 @@ export class BundleWatcher {
     build.inputs = new Set(
       Object.keys(result.metafile.inputs).map((input) => join(this.options.root, input)),
     );
-    const outputHash = result.outputFiles.map((file) => `${file.path}:${file.hash}`).join('|');
-    if (outputHash === build.outputHash) return 'unchanged';
+    // Nothing written yet: the first build of this server. Same files, same hashes: the change did not
+    // alter the output, and nothing reloads.
+    const first = build.outputs.size === 0;
+    const unchanged =
+      !first &&
+      result.outputFiles.length === build.outputs.size &&
+      result.outputFiles.every((file) => build.outputs.get(file.path) === file.hash);
+    if (unchanged) return 'unchanged';
     // Chunks first, the entry last: a worker starting meanwhile imports either the old entry (whose chunks
     // are still there) or the new one (whose chunks are already written).
     const isEntry = (path: string) => /\/index\.mjs(\.map)?$/.test(path) && !path.includes('/chunks/');
@@ -258,8 +264,6 @@ export class BundleWatcher {
       writeFileSync(temporary, file.contents);
       renameSync(temporary, file.path);
     }
-    const first = build.outputHash === undefined;
-    build.outputHash = outputHash;
     build.outputs = new Map(result.outputFiles.map((file) => [file.path, file.hash]));
     // At start no environment runs yet: chunks left by an earlier build can go at once.
     if (first) this.removeStaleOutputs(build);
