@@ -9,8 +9,6 @@
 // process on a free port, a fresh node:sqlite file): nothing is shared with a developer's running stores.
 // With --url it drives a running API (npm run start-api / sam local start-api) and reconciles against that
 // API's audit table (the lite table by default). Exit code 0 only when everything reconciles in time.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +17,7 @@ import { DynamoDBDocumentClient, QueryCommand, paginateScan } from '@aws-sdk/lib
 import * as z from 'zod';
 import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
 import { repoRoot } from '../../infra-local/lite/paths.ts';
+import { startDynaliteProcess } from '../../infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '../models/audit.ts';
@@ -97,25 +96,6 @@ const readArgs = () => {
     process.exit(2);
   }
 };
-
-/** dynalite in its own process (its own CPU), on a free port; resolves with its endpoint. */
-const startDynaliteProcess = (root: string): Promise<{ endpoint: string; child: ChildProcess }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(root, 'infra-local', 'lite', 'dynalite-server.ts'), '--port', '0'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ endpoint: match[1]!.replace(/,$/, ''), child });
-    });
-    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before listening`)));
-  });
 
 /** The run's audit items. A Scan with a filter: this is the test harness reconciling, not a product query. */
 const auditItemsOfRun = async (endpoint: string, table: string, runId: string): Promise<AuditItem[]> => {

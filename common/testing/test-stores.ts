@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunningDynalite } from '../../infra-local/lite/stores.ts';
-import { startDynalite } from '../../infra-local/lite/stores.ts';
+import { startDynalite, startDynaliteProcess } from '../../infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '../models/audit.ts';
@@ -12,6 +12,20 @@ import type { ConfigRecord } from '../models/config.ts';
 import { configPartitionKey } from '../models/config.ts';
 
 export const TEST_AUDIT_TABLE = 'pricing-audit-test';
+
+/** Persisted dynalite in a child process; closing it is a crash (SIGKILL), after which LevelDB recovers. */
+const dynaliteInChild = async (port: number, path: string): Promise<RunningDynalite> => {
+  const running = await startDynaliteProcess(process.cwd(), { port, path });
+  const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
+  return {
+    endpoint: running.endpoint,
+    port: running.port,
+    close: async () => {
+      running.child.kill('SIGKILL');
+      await exited;
+    },
+  };
+};
 export const TEST_CONFIG_TABLE = 'pricing-config-test';
 
 /**
@@ -34,7 +48,9 @@ export class TestStores {
 
   /**
    * `persistDynamo` keeps DynamoDB's data on disk (LevelDB) across stopDynamo()/startDynamo(), as a real
-   * table survives an outage: tests can then check that no audit item written before it was lost.
+   * table survives an outage: tests can then check that no audit item written before it was lost. For those
+   * outage tests dynalite runs in a child process, and stopDynamo() kills it: in this process, dynalite
+   * throws an uncaught error from a request still in flight when its store closes under it.
    */
   static async start(options: { persistDynamo?: boolean } = {}): Promise<TestStores> {
     const stores = new TestStores(
@@ -55,10 +71,9 @@ export class TestStores {
    * created again and the config table holds version 1 of every registry key); persisted, it keeps its data.
    */
   async startDynamo(): Promise<void> {
-    this.dynalite = await startDynalite({
-      port: this.port,
-      ...(this.dynamoPath ? { path: this.dynamoPath } : {}),
-    });
+    this.dynalite = this.dynamoPath
+      ? await dynaliteInChild(this.port, this.dynamoPath)
+      : await startDynalite({ port: this.port });
     this.port = this.dynalite.port;
     await seedDynamo(this.endpoint, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
   }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
@@ -43,6 +45,34 @@ export const startDynalite = async (
       }),
   };
 };
+
+/**
+ * dynalite in a process of its own (infra-local/lite/dynalite-server.ts): its own CPU, and a process that can
+ * be killed like a crashed database. Port 0 picks a free port. Resolves once it listens.
+ */
+export const startDynaliteProcess = (
+  root: string,
+  options: { port?: number; path?: string } = {},
+): Promise<{ endpoint: string; port: number; child: ChildProcess }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'infra-local', 'lite', 'dynalite-server.ts'),
+        '--port',
+        String(options.port ?? 0),
+        ...(options.path ? ['--path', options.path] : []),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/[^\s,]+)/.exec(output);
+      if (match) resolve({ endpoint: match[1]!, port: Number(new URL(match[1]!).port), child });
+    });
+    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before listening`)));
+  });
 
 /** True when something answering the DynamoDB API listens at `endpoint` (dynalite or DynamoDB Local). */
 export const dynamoReachable = async (endpoint: string, timeoutMs = 1000): Promise<boolean> => {
