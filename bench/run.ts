@@ -1,6 +1,7 @@
 // npm run bench: cold start, bundle size, warm path, memory and build time, each beside its reference and
 // measured in one run. Prints a table and writes bench/results.json. Not part of npm test.
 // Options: --runs <n> (cold starts per variant, default 15), --invocations <n> (warm path, default 20000),
+//          --warm-runs <n> (warm-path processes, each making that many invocations, default 3),
 //          --memory-marks <n,n,...> (memory readings, default 10000,50000,100000),
 //          --only cold,size,warm,memory,api,build,reload
 import { spawn } from 'node:child_process';
@@ -16,7 +17,8 @@ import { measureHotReload } from './lib/hot-reload.ts';
 import { measureFullBuild, measureIncrementalRebuild } from './lib/build-timing.ts';
 import type { ColdStartResult } from './lib/cold-start.ts';
 import { measureColdStarts, measureImport } from './lib/cold-start.ts';
-import { percentile, ratio, round } from './lib/stats.ts';
+import type { Summary } from './lib/stats.ts';
+import { percentile, ratio, round, summarize } from './lib/stats.ts';
 import type { BuiltBundle, Variant } from './lib/variants.ts';
 import { PRODUCTION, VARIANTS, buildVariant } from './lib/variants.ts';
 
@@ -24,12 +26,14 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     invocations: { type: 'string', default: '20000' },
+    'warm-runs': { type: 'string', default: '3' },
     'memory-marks': { type: 'string', default: '10000,50000,100000' },
     only: { type: 'string', default: 'cold,size,warm,memory,api,build,reload' },
   },
 });
 const runs = Number(values.runs);
 const invocations = Number(values.invocations);
+const warmRuns = Number(values['warm-runs']);
 const sections = new Set(values.only.split(','));
 const root = repoRoot();
 const results: Record<string, unknown> = {
@@ -38,6 +42,19 @@ const results: Record<string, unknown> = {
   runs,
   invocations,
 };
+interface WarmSide {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  cpuPerCallUs: number;
+}
+interface WarmRun {
+  handler: WarmSide;
+  raw: WarmSide;
+  overheadP50: number;
+  overheadTotal: number;
+  overheadCpu: number;
+}
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${round(value, 2)} ms`;
 
@@ -189,41 +206,73 @@ try {
       });
 
     if (sections.has('warm')) {
-      const { handlerTimes, rawTimes, handlerWall, rawWall } = (await probe('warm')) as {
-        handlerTimes: number[];
-        rawTimes: number[];
-        handlerWall: number;
-        rawWall: number;
-      };
-      const sortedHandler = [...handlerTimes].sort((a, b) => a - b);
-      const sortedRaw = [...rawTimes].sort((a, b) => a - b);
+      // Each probe is a fresh process: JIT and memory layout differ between processes by a few percent, so
+      // the ratio is a median over processes, each measuring both sides in alternating blocks.
+      const perRun: WarmRun[] = [];
+      for (let run = 0; run < warmRuns; run += 1) {
+        const { handlerTimes, rawTimes, handlerWall, rawWall, handlerCpu, rawCpu } = (await probe(
+          'warm',
+        )) as {
+          handlerTimes: number[];
+          rawTimes: number[];
+          handlerWall: number;
+          rawWall: number;
+          handlerCpu: number;
+          rawCpu: number;
+        };
+        const side = (times: number[], wall: number, cpu: number): WarmSide => {
+          const sorted = [...times].sort((a, b) => a - b);
+          return {
+            p50: percentile(sorted, 50),
+            p99: percentile(sorted, 99),
+            perSecond: (times.length / wall) * 1000,
+            cpuPerCallUs: (cpu / times.length) * 1000,
+          };
+        };
+        const handler = side(handlerTimes, handlerWall, handlerCpu);
+        const raw = side(rawTimes, rawWall, rawCpu);
+        perRun.push({
+          handler,
+          raw,
+          overheadP50: handler.p50 / raw.p50,
+          overheadTotal: handlerWall / rawWall,
+          overheadCpu: handler.cpuPerCallUs / raw.cpuPerCallUs,
+        });
+      }
+      const across = (pick: (run: WarmRun) => number) => summarize(perRun.map(pick));
+      const sideSummary = (pick: (run: WarmRun) => WarmSide) => ({
+        p50: across((run) => pick(run).p50),
+        p99: across((run) => pick(run).p99),
+        perSecond: across((run) => pick(run).perSecond),
+        cpuPerCallUs: across((run) => pick(run).cpuPerCallUs),
+      });
       const warm = {
-        handler: {
-          p50: percentile(sortedHandler, 50),
-          p99: percentile(sortedHandler, 99),
-          perSecond: (handlerTimes.length / handlerWall) * 1000,
-        },
-        raw: {
-          p50: percentile(sortedRaw, 50),
-          p99: percentile(sortedRaw, 99),
-          perSecond: (rawTimes.length / rawWall) * 1000,
-        },
-        overheadP50: ratio(percentile(sortedHandler, 50), percentile(sortedRaw, 50)),
-        overheadTotal: ratio(handlerWall, rawWall),
+        runs: perRun.length,
+        handler: sideSummary((run) => run.handler),
+        raw: sideSummary((run) => run.raw),
+        overheadP50: across((run) => run.overheadP50),
+        overheadTotal: across((run) => run.overheadTotal),
+        overheadCpu: across((run) => run.overheadCpu),
+        perRun,
       };
+      const spread = (s: Summary, digits = 2) => `${round(s.min, digits)}-${round(s.max, digits)}`;
+      const cell = (s: Summary) => `${ms(s.median)} (${spread(s)})`;
+      const sideRow = (label: string, s: ReturnType<typeof sideSummary>) =>
+        print(
+          `| ${label} | ${cell(s.p50)} | ${cell(s.p99)} | ${round(s.perSecond.median, 0)} (${spread(s.perSecond, 0)}) | ${round(s.cpuPerCallUs.median, 0)} µs (${spread(s.cpuPerCallUs, 0)}) |`,
+        );
+      const ratioCell = (s: Summary) => `${round(s.median)} (${spread(s)})`;
       print();
       print(
-        `Warm path: ${name}, ${invocations} in-process invocations vs the raw store calls (same query, same put, same clients)`,
+        `Warm path: ${name}, ${invocations} in-process invocations vs the raw store calls (same query, same put, same clients), in each of ${perRun.length} fresh processes; median (min-max) over processes`,
       );
-      print('| path | p50 | p99 | per second |');
-      print('| --- | --- | --- | --- |');
+      print('| path | p50 | p99 | per second | CPU per call (function process) |');
+      print('| --- | --- | --- | --- | --- |');
+      sideRow('handler (Middy chain)', warm.handler);
+      sideRow('raw store calls', warm.raw);
       print(
-        `| handler (Middy chain) | ${ms(warm.handler.p50)} | ${ms(warm.handler.p99)} | ${round(warm.handler.perSecond, 0)} |`,
+        `overhead handler / raw: ${ratioCell(warm.overheadP50)} at p50, ${ratioCell(warm.overheadTotal)} in total time, ${ratioCell(warm.overheadCpu)} in CPU`,
       );
-      print(
-        `| raw store calls | ${ms(warm.raw.p50)} | ${ms(warm.raw.p99)} | ${round(warm.raw.perSecond, 0)} |`,
-      );
-      print(`overhead handler / raw: ${warm.overheadP50} at p50, ${warm.overheadTotal} in total time`);
       results.warm = warm;
     }
     if (sections.has('memory')) {
@@ -256,8 +305,8 @@ try {
         seconds: 10,
       },
     );
-    const handlerPerSecond = (results.warm as { handler?: { perSecond: number } } | undefined)?.handler
-      ?.perSecond;
+    const handlerPerSecond = (results.warm as { handler?: { perSecond: Summary } } | undefined)?.handler
+      ?.perSecond.median;
     print();
     print(
       'Local API: npm run start-api under autocannon (GET /price success; 1 connection, then 16 for 10 s)',

@@ -1,6 +1,7 @@
 // The warm path, in one process: the built price-fetcher bundle against the embedded stores, and the raw
 // store calls it makes (the same SQL query and the same audit put, through the same clients) without Middy,
-// validation, logging or metrics. Both run in alternating blocks so that drift hits them equally.
+// validation, logging or metrics. Both run in alternating blocks so that drift hits them equally; each side's
+// wall time and the process's CPU time (all threads: GC and JIT included) are summed over its blocks.
 // Or memory after given numbers of invocations (npm run bench: 10,000, 50,000 and 100,000). The result goes to fd 3; stdout (EMF) is discarded.
 // The raw calls come from bench/fixtures/raw-store-calls.ts built like the function (<raw bundle>).
 // Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations>
@@ -63,16 +64,26 @@ const measureWarm = async () => {
   const block = 1000;
   let handlerWall = 0;
   let rawWall = 0;
+  let handlerCpu = 0;
+  let rawCpu = 0;
+  const cpuSince = (since: NodeJS.CpuUsage) => {
+    const { user, system } = process.cpuUsage(since);
+    return (user + system) / 1000;
+  };
   for (let done = 0; done < invocations; done += block) {
     const count = Math.min(block, invocations - done);
     let start = performance.now();
+    let cpu = process.cpuUsage();
     await timeEach(viaHandler, count, handlerTimes);
     handlerWall += performance.now() - start;
+    handlerCpu += cpuSince(cpu);
     start = performance.now();
+    cpu = process.cpuUsage();
     await timeEach(viaRawCalls, count, rawTimes);
     rawWall += performance.now() - start;
+    rawCpu += cpuSince(cpu);
   }
-  return { handlerTimes, rawTimes, handlerWall, rawWall };
+  return { handlerTimes, rawTimes, handlerWall, rawWall, handlerCpu, rawCpu };
 };
 
 /** RSS and heap (after a full GC) once each of `marks` invocations have been served. */
