@@ -51,6 +51,7 @@ interface WarmSide {
 interface WarmRun {
   handler: WarmSide;
   raw: WarmSide;
+  anchor: WarmSide;
   overheadP50: number;
   overheadTotal: number;
   overheadCpu: number;
@@ -181,7 +182,7 @@ try {
       join(root, 'bench', 'fixtures', 'raw-store-calls.ts'),
       PRODUCTION,
     );
-    const probe = (mode: 'warm' | 'memory') =>
+    const probe = (mode: 'warm' | 'memory', anchorBundle?: string) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const child = spawn(
           process.execPath,
@@ -193,6 +194,7 @@ try {
             eventFile(name),
             mode,
             mode === 'memory' ? values['memory-marks'] : String(invocations),
+            ...(anchorBundle ? [anchorBundle] : []),
           ],
           { env: { ...envFor(name), LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
         );
@@ -209,18 +211,18 @@ try {
       // Each probe is a fresh process: JIT and memory layout differ between processes by a few percent, so
       // the ratio is a median over processes, each measuring both sides in alternating blocks.
       const perRun: WarmRun[] = [];
+      const anchor = await buildVariant(
+        root,
+        'anchor',
+        join(root, 'bench', 'fixtures', 'anchor-handler.ts'),
+        PRODUCTION,
+      );
       for (let run = 0; run < warmRuns; run += 1) {
-        const { handlerTimes, rawTimes, handlerWall, rawWall, handlerCpu, rawCpu } = (await probe(
-          'warm',
-        )) as {
-          handlerTimes: number[];
-          rawTimes: number[];
-          handlerWall: number;
-          rawWall: number;
-          handlerCpu: number;
-          rawCpu: number;
-        };
-        const side = (times: number[], wall: number, cpu: number): WarmSide => {
+        const sides = (await probe('warm', anchor.file)) as Record<
+          'handler' | 'raw' | 'anchor',
+          { times: number[]; wall: number; cpu: number }
+        >;
+        const side = ({ times, wall, cpu }: (typeof sides)['handler']): WarmSide => {
           const sorted = [...times].sort((a, b) => a - b);
           return {
             p50: percentile(sorted, 50),
@@ -229,13 +231,14 @@ try {
             cpuPerCallUs: (cpu / times.length) * 1000,
           };
         };
-        const handler = side(handlerTimes, handlerWall, handlerCpu);
-        const raw = side(rawTimes, rawWall, rawCpu);
+        const handler = side(sides.handler);
+        const raw = side(sides.raw);
         perRun.push({
           handler,
           raw,
+          anchor: side(sides.anchor),
           overheadP50: handler.p50 / raw.p50,
-          overheadTotal: handlerWall / rawWall,
+          overheadTotal: sides.handler.wall / sides.raw.wall,
           overheadCpu: handler.cpuPerCallUs / raw.cpuPerCallUs,
         });
       }
@@ -250,6 +253,7 @@ try {
         runs: perRun.length,
         handler: sideSummary((run) => run.handler),
         raw: sideSummary((run) => run.raw),
+        anchor: sideSummary((run) => run.anchor),
         overheadP50: across((run) => run.overheadP50),
         overheadTotal: across((run) => run.overheadTotal),
         overheadCpu: across((run) => run.overheadCpu),
@@ -270,8 +274,13 @@ try {
       print('| --- | --- | --- | --- | --- |');
       sideRow('handler (Middy chain)', warm.handler);
       sideRow('raw store calls', warm.raw);
+      sideRow('anchor (Middy + Powertools hello, no I/O)', warm.anchor);
       print(
         `overhead handler / raw: ${ratioCell(warm.overheadP50)} at p50, ${ratioCell(warm.overheadTotal)} in total time, ${ratioCell(warm.overheadCpu)} in CPU`,
+      );
+      const microseconds = (value: number) => `${round(value * 1000, 0)} µs`;
+      print(
+        `per call, handler - raw: ${microseconds(warm.handler.p50.median - warm.raw.p50.median)} at p50 (1.10 allows ${microseconds(warm.raw.p50.median * 0.1)}); the anchor alone: ${microseconds(warm.anchor.p50.median)} at p50, ${round(warm.anchor.cpuPerCallUs.median, 0)} µs CPU`,
       );
       results.warm = warm;
     }

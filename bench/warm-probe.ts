@@ -1,18 +1,24 @@
 // The warm path, in one process: the built price-fetcher bundle against the embedded stores, and the raw
 // store calls it makes (the same SQL query and the same audit put, through the same clients) without Middy,
-// validation, logging or metrics. Both run in alternating blocks so that drift hits them equally; each side's
-// wall time and the process's CPU time (all threads: GC and JIT included) are summed over its blocks.
+// validation, logging or metrics. Both run in alternating blocks so that drift hits them equally.
 // Or memory after given numbers of invocations (npm run bench: 10,000, 50,000 and 100,000). The result goes to fd 3; stdout (EMF) is discarded.
 // The raw calls come from bench/fixtures/raw-store-calls.ts built like the function (<raw bundle>).
-// Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations>
+// With <anchor bundle>, the anchor's hello handler runs as a third side: the framework's own cost per call.
+// Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations> [<anchor bundle>]
 //        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory <n,n,...>
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
 import type { RawStoreCalls } from './fixtures/raw-store-calls.ts';
 
-const [bundle = '', rawBundle = '', eventFile = '', mode = 'warm', invocationsArg = '20000'] =
-  process.argv.slice(2);
+const [
+  bundle = '',
+  rawBundle = '',
+  eventFile = '',
+  mode = 'warm',
+  invocationsArg = '20000',
+  anchorBundle = '',
+] = process.argv.slice(2);
 const invocations = Number(invocationsArg);
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;
 const env = process.env as Record<string, string>;
@@ -54,36 +60,34 @@ const timeEach = async (fn: () => Promise<void>, count: number, into: number[]):
   }
 };
 
-/** Warm both paths (JIT, connection reuse), then measure them in alternating blocks. */
-const measureWarm = async () => {
-  const warmup: number[] = [];
-  await timeEach(viaHandler, 500, warmup);
-  await timeEach(viaRawCalls, 500, warmup);
-  const handlerTimes: number[] = [];
-  const rawTimes: number[] = [];
+interface SideResult {
+  times: number[];
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * Warm every side (JIT, connection reuse), then measure them in alternating blocks. Each side's wall time
+ * and the process's CPU time over its blocks (all threads: GC and JIT compilation included) are summed.
+ */
+const measureWarm = async (sides: Record<string, () => Promise<void>>) => {
+  for (const fn of Object.values(sides)) await timeEach(fn, 500, []);
+  const results: Record<string, SideResult> = {};
+  for (const name of Object.keys(sides)) results[name] = { times: [], wall: 0, cpu: 0 };
   const block = 1000;
-  let handlerWall = 0;
-  let rawWall = 0;
-  let handlerCpu = 0;
-  let rawCpu = 0;
-  const cpuSince = (since: NodeJS.CpuUsage) => {
-    const { user, system } = process.cpuUsage(since);
-    return (user + system) / 1000;
-  };
   for (let done = 0; done < invocations; done += block) {
     const count = Math.min(block, invocations - done);
-    let start = performance.now();
-    let cpu = process.cpuUsage();
-    await timeEach(viaHandler, count, handlerTimes);
-    handlerWall += performance.now() - start;
-    handlerCpu += cpuSince(cpu);
-    start = performance.now();
-    cpu = process.cpuUsage();
-    await timeEach(viaRawCalls, count, rawTimes);
-    rawWall += performance.now() - start;
-    rawCpu += cpuSince(cpu);
+    for (const [name, fn] of Object.entries(sides)) {
+      const result = results[name]!;
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      await timeEach(fn, count, result.times);
+      result.wall += performance.now() - start;
+      const { user, system } = process.cpuUsage(cpu);
+      result.cpu += (user + system) / 1000;
+    }
   }
-  return { handlerTimes, rawTimes, handlerWall, rawWall, handlerCpu, rawCpu };
+  return results;
 };
 
 /** RSS and heap (after a full GC) once each of `marks` invocations have been served. */
@@ -106,8 +110,25 @@ const measureMemory = async (marks: number[]) => {
   return { memory };
 };
 
+/** The anchor (Middy + Powertools hello, no I/O), when given: what that framework alone costs per call. */
+const viaAnchor = async (): Promise<() => Promise<void>> => {
+  const { handler: anchor } = (await import(pathToFileURL(anchorBundle).href)) as {
+    handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+  };
+  return async () => {
+    const response = await anchor({}, context());
+    if (response.statusCode !== 200) throw new Error(`anchor answered ${response.statusCode}`);
+  };
+};
+
 const result =
-  mode === 'memory' ? await measureMemory(invocationsArg.split(',').map(Number)) : await measureWarm();
+  mode === 'memory'
+    ? await measureMemory(invocationsArg.split(',').map(Number))
+    : await measureWarm({
+        handler: viaHandler,
+        raw: viaRawCalls,
+        ...(anchorBundle ? { anchor: await viaAnchor() } : {}),
+      });
 writeSync(3, `${JSON.stringify(result)}\n`);
 await raw.close();
 process.exit(0);
