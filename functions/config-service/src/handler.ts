@@ -37,8 +37,17 @@ const service = new ConfigService({
   cache: new TtlCache<ConfigKey, ConfigItem | undefined>({ ttlMs: env.CONFIG_CACHE_SECONDS * 1000 }),
 });
 
-/** The init phase's warm-up (the DynamoDB client's first request), awaited by the Lambda entry. */
-export const ready: Promise<void> = kernel.warmUp();
+/**
+ * The init phase's warm-up, awaited by the Lambda entry: the DynamoDB client's first request, and the
+ * config table's read-only probe, so the first request's Query does not build its serializers either.
+ */
+export const ready: Promise<void> = kernel.warmUp(
+  configs
+    .ping()
+    .catch((error: unknown) =>
+      kernel.logger.warn('Config table not reachable at init', { errorName: (error as Error)?.name }),
+    ),
+);
 
 /** The `{key}` of the route: 400 when malformed, 404 when the registry does not hold it. */
 const keyOf = (event: HttpEvent): ConfigKey =>

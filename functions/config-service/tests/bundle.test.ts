@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { recordingProxy } from '../../../common/testing/recording-proxy.ts';
 import { TestStores } from '../../../common/testing/test-stores.ts';
 import { LocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
 import { findFunction } from '../../../infra-local/lite/lite-env.ts';
@@ -84,6 +85,33 @@ describe('config-service as built and declared in the SAM template', () => {
     const audit = await stores.auditItems();
     expect(audit).toHaveLength(7);
     expect(audit.filter((item) => item.action === 'CONFIG_UPDATE')).toHaveLength(3);
+  });
+
+  it('primes both DynamoDB paths during init: the first request sends only its own Query and audit put', async () => {
+    const proxy = await recordingProxy(stores.endpoint);
+    const cold = new LocalLambda({
+      codeDir: fn.codeDir,
+      handler: fn.handler,
+      env: { ...fn.environment, ...stores.configServiceEnv({ DYNAMODB_ENDPOINT: proxy.endpoint }) },
+      functionName: fn.functionName,
+      timeoutSeconds: fn.timeoutSeconds,
+      memoryMb: fn.memoryMb,
+      logs: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
+    try {
+      // Init only, as Lambda runs it before the first request: the entry awaits the warm-up, whose two
+      // read-only calls run side by side.
+      await cold.warm();
+      expect(proxy.operations().sort()).toEqual(['DescribeTable', 'Query']);
+
+      const outcome = await cold.invoke(readEvent('config-get-event.json'));
+
+      expect(outcome.ok && (outcome.result as APIGatewayProxyResult).statusCode).toBe(200);
+      expect(proxy.operations().slice(2)).toEqual(['Query', 'PutItem']);
+    } finally {
+      await cold.stop();
+      await proxy.close();
+    }
   });
 
   it('answers the health check event with both tables ok', async () => {
