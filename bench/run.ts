@@ -217,20 +217,20 @@ try {
         join(root, 'bench', 'fixtures', 'anchor-handler.ts'),
         PRODUCTION,
       );
+      const side = ({ times, wall, cpu }: { times: number[]; wall: number; cpu: number }): WarmSide => {
+        const sorted = [...times].sort((a, b) => a - b);
+        return {
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          perSecond: (times.length / wall) * 1000,
+          cpuPerCallUs: (cpu / times.length) * 1000,
+        };
+      };
       for (let run = 0; run < warmRuns; run += 1) {
         const sides = (await probe('warm', anchor.file)) as Record<
           'handler' | 'raw' | 'anchor',
-          { times: number[]; wall: number; cpu: number }
+          Parameters<typeof side>[0]
         >;
-        const side = ({ times, wall, cpu }: (typeof sides)['handler']): WarmSide => {
-          const sorted = [...times].sort((a, b) => a - b);
-          return {
-            p50: percentile(sorted, 50),
-            p99: percentile(sorted, 99),
-            perSecond: (times.length / wall) * 1000,
-            cpuPerCallUs: (cpu / times.length) * 1000,
-          };
-        };
         const handler = side(sides.handler);
         const raw = side(sides.raw);
         perRun.push({
@@ -257,6 +257,8 @@ try {
         overheadP50: across((run) => run.overheadP50),
         overheadTotal: across((run) => run.overheadTotal),
         overheadCpu: across((run) => run.overheadCpu),
+        differenceUs: across((run) => (run.handler.p50 - run.raw.p50) * 1000),
+        allowedUs: across((run) => run.raw.p50 * 0.1 * 1000),
         perRun,
       };
       const spread = (s: Summary, digits = 2) => `${round(s.min, digits)}-${round(s.max, digits)}`;
@@ -278,12 +280,10 @@ try {
       print(
         `overhead handler / raw: ${ratioCell(warm.overheadP50)} at p50, ${ratioCell(warm.overheadTotal)} in total time, ${ratioCell(warm.overheadCpu)} in CPU`,
       );
-      const differenceUs = across((run) => (run.handler.p50 - run.raw.p50) * 1000);
-      const allowedUs = across((run) => run.raw.p50 * 0.1 * 1000);
+      const { differenceUs, allowedUs } = warm;
       print(
         `per call, handler - raw at p50: ${round(differenceUs.median, 0)} µs (${spread(differenceUs, 0)}), where 1.10 allows ${round(allowedUs.median, 0)} µs; the anchor alone: ${round(warm.anchor.p50.median * 1000, 0)} µs at p50, ${round(warm.anchor.cpuPerCallUs.median, 0)} µs CPU`,
       );
-      Object.assign(warm, { differenceUs, allowedUs });
       results.warm = warm;
     }
     if (sections.has('memory')) {
