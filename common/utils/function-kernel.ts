@@ -37,6 +37,11 @@ export interface FunctionKernel {
    * problem, which answers 503).
    */
   warmUp(...tasks: Array<Promise<unknown>>): Promise<void>;
+  /**
+   * One of the function's own warm-up tasks, made harmless: a failure is logged at WARN by error name
+   * (`<what> not reachable at init; ...`), as the kernel logs its own, and the request path tries again.
+   */
+  primeAtInit(what: string, task: Promise<unknown>): Promise<void>;
 }
 
 /**
@@ -56,15 +61,21 @@ export const createFunctionKernel = (env: BaseEnv): FunctionKernel => {
   const dynamo = createDocumentClient(env);
   const auditRepository = new DynamoAuditRepository({ client: dynamo, tableName: env.AUDIT_TABLE });
 
+  const primeAtInit = (what: string, task: Promise<unknown>): Promise<void> =>
+    task.then(
+      () => undefined,
+      (error: unknown) => {
+        logger.warn(`${what} not reachable at init; the first request will try again`, {
+          errorName: (error as Error)?.name,
+        });
+      },
+    );
+
   const warmUp = async (...tasks: Array<Promise<unknown>>): Promise<void> => {
     // The SDK's first request does a lot once: it resolves the client's configuration, evaluates the
     // endpoint rules, builds its serializers and opens the connection (TLS, in AWS). About 40 ms locally,
     // measured by npm run bench: in init, at full CPU, rather than in the first caller's request.
-    const primed = auditRepository.ping().catch((error: unknown) => {
-      logger.warn('Audit table not reachable at init; the first request will try again', {
-        errorName: (error as Error)?.name,
-      });
-    });
+    const primed = primeAtInit('Audit table', auditRepository.ping());
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'budget'>((resolve) => {
       timer = setTimeout(() => resolve('budget'), INIT_WARM_UP_BUDGET_MS);
@@ -85,6 +96,7 @@ export const createFunctionKernel = (env: BaseEnv): FunctionKernel => {
     dynamo,
     auditRepository,
     warmUp,
+    primeAtInit,
     createHttpHandler: (handler, options) =>
       createHttpHandler(handler, {
         logger,

@@ -41,13 +41,7 @@ const service = new ConfigService({
  * The init phase's warm-up, awaited by the Lambda entry: the DynamoDB client's first request, and the
  * config table's read-only probe, so the first request's Query does not build its serializers either.
  */
-export const ready: Promise<void> = kernel.warmUp(
-  configs
-    .ping()
-    .catch((error: unknown) =>
-      kernel.logger.warn('Config table not reachable at init', { errorName: (error as Error)?.name }),
-    ),
-);
+export const ready: Promise<void> = kernel.warmUp(kernel.primeAtInit('Config table', configs.ping()));
 
 /** The `{key}` of the route: 400 when malformed, 404 when the registry does not hold it. */
 const keyOf = (event: HttpEvent): ConfigKey =>

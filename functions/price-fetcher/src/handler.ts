@@ -25,9 +25,7 @@ const service = new PriceService({ prices });
  * failure is not fatal: the first request retries, and answers 503 if the store is still down. Tests load
  * each handler in its own module registry and await it too, so the lazily imported driver loads there.
  */
-export const ready: Promise<void> = kernel.warmUp(
-  sql.warm().catch((error: unknown) => logger.warn('SQL source not reachable at init', { error })),
-);
+export const ready: Promise<void> = kernel.warmUp(kernel.primeAtInit('SQL source', sql.warm()));
 
 /** GET /price?id=<productId>&userId=<uuid> */
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
