@@ -4,9 +4,12 @@
 //          --warm-runs <n> (warm-path processes, each making that many invocations, default 3),
 //          --memory-marks <n,n,...> (memory readings, default 10000,50000,100000),
 //          --only cold,size,warm,memory,api,build,reload
+//          --compare <path/to/index.mjs> (warm path: another build of price-fetcher as one more side, e.g. a
+//          change built and copied out of dist/ beforehand, so it is measured against this tree's build in
+//          the same processes)
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../esbuild.config.js';
 import { lambdaEntryPoint } from '../infra-local/lite/build-options.ts';
@@ -29,12 +32,17 @@ const { values } = parseArgs({
     'warm-runs': { type: 'string', default: '3' },
     'memory-marks': { type: 'string', default: '10000,50000,100000' },
     only: { type: 'string', default: 'cold,size,warm,memory,api,build,reload' },
+    compare: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
 const invocations = Number(values.invocations);
 const warmRuns = Number(values['warm-runs']);
 const sections = new Set(values.only.split(','));
+const candidateBundle = values.compare === undefined ? undefined : resolve(values.compare);
+if (candidateBundle !== undefined && !existsSync(candidateBundle)) {
+  throw new Error(`--compare: no bundle at ${candidateBundle} (give the index.mjs of a price-fetcher build)`);
+}
 const root = repoRoot();
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -52,6 +60,10 @@ interface WarmRun {
   handler: WarmSide;
   raw: WarmSide;
   anchor: WarmSide;
+  /** With --compare: the other build, and its own overhead over the raw calls. */
+  candidate?: WarmSide;
+  candidateOverheadP50?: number;
+  candidateOverheadTotal?: number;
   overheadP50: number;
   overheadTotal: number;
   overheadCpu: number;
@@ -194,7 +206,7 @@ try {
             eventFile(name),
             mode,
             mode === 'memory' ? values['memory-marks'] : String(invocations),
-            ...(anchorBundle ? [anchorBundle] : []),
+            ...(anchorBundle ? [anchorBundle, ...(candidateBundle ? [candidateBundle] : [])] : []),
           ],
           { env: { ...envFor(name), LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] },
         );
@@ -230,13 +242,21 @@ try {
         const sides = (await probe('warm', anchor.file)) as Record<
           'handler' | 'raw' | 'anchor',
           Parameters<typeof side>[0]
-        >;
+        > & { candidate?: Parameters<typeof side>[0] };
         const handler = side(sides.handler);
         const raw = side(sides.raw);
+        const candidate = sides.candidate && side(sides.candidate);
         perRun.push({
           handler,
           raw,
           anchor: side(sides.anchor),
+          ...(candidate && sides.candidate
+            ? {
+                candidate,
+                candidateOverheadP50: candidate.p50 / raw.p50,
+                candidateOverheadTotal: sides.candidate.wall / sides.raw.wall,
+              }
+            : {}),
           overheadP50: handler.p50 / raw.p50,
           overheadTotal: sides.handler.wall / sides.raw.wall,
           overheadCpu: handler.cpuPerCallUs / raw.cpuPerCallUs,
@@ -254,6 +274,16 @@ try {
         handler: sideSummary((run) => run.handler),
         raw: sideSummary((run) => run.raw),
         anchor: sideSummary((run) => run.anchor),
+        ...(candidateBundle
+          ? {
+              candidate: {
+                bundle: candidateBundle,
+                ...sideSummary((run) => run.candidate!),
+                overheadP50: across((run) => run.candidateOverheadP50!),
+                overheadTotal: across((run) => run.candidateOverheadTotal!),
+              },
+            }
+          : {}),
         overheadP50: across((run) => run.overheadP50),
         overheadTotal: across((run) => run.overheadTotal),
         overheadCpu: across((run) => run.overheadCpu),
@@ -277,9 +307,15 @@ try {
       sideRow('handler (Middy chain)', warm.handler);
       sideRow('raw store calls', warm.raw);
       sideRow('anchor (Middy + Powertools hello, no I/O)', warm.anchor);
+      if (warm.candidate) sideRow(`candidate (${values.compare})`, warm.candidate);
       print(
         `overhead handler / raw: ${ratioCell(warm.overheadP50)} at p50, ${ratioCell(warm.overheadTotal)} in total time, ${ratioCell(warm.overheadCpu)} in CPU`,
       );
+      if (warm.candidate) {
+        print(
+          `overhead candidate / raw: ${ratioCell(warm.candidate.overheadP50)} at p50, ${ratioCell(warm.candidate.overheadTotal)} in total time`,
+        );
+      }
       const { differenceUs, allowedUs } = warm;
       print(
         `per call, handler - raw at p50: ${round(differenceUs.median, 0)} µs (${spread(differenceUs, 0)}), where 1.10 allows ${round(allowedUs.median, 0)} µs; the anchor alone: ${round(warm.anchor.p50.median * 1000, 0)} µs at p50, ${round(warm.anchor.cpuPerCallUs.median, 0)} µs CPU`,

@@ -4,7 +4,9 @@
 // Or memory after given numbers of invocations (npm run bench: 10,000, 50,000 and 100,000). The result goes to fd 3; stdout (EMF) is discarded.
 // The raw calls come from bench/fixtures/raw-store-calls.ts built like the function (<raw bundle>).
 // With <anchor bundle>, the anchor's hello handler runs as a third side: the framework's own cost per call.
-// Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations> [<anchor bundle>]
+// With <candidate bundle> (another build of the same function, npm run bench -- --compare), it runs as one
+// more side, so a change is measured against the shipped build in the same process, block for block.
+// Usage: node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> warm <invocations> [<anchor bundle> [<candidate bundle>]]
 //        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory <n,n,...>
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -18,15 +20,15 @@ const [
   mode = 'warm',
   invocationsArg = '20000',
   anchorBundle = '',
+  candidateBundle = '',
 ] = process.argv.slice(2);
 const invocations = Number(invocationsArg);
 const event = JSON.parse(readFileSync(eventFile, 'utf8')) as unknown;
 const env = process.env as Record<string, string>;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-const { handler } = (await import(pathToFileURL(bundle).href)) as {
-  handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
-};
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
+const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
 
 let sequence = 0;
 const context = () => {
@@ -38,10 +40,11 @@ const context = () => {
   });
 };
 
-const viaHandler = async (): Promise<void> => {
-  const response = await handler(event, context());
-  if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode}`);
+const invoking = (fn: Handler, name: string) => async (): Promise<void> => {
+  const response = await fn(event, context());
+  if (response.statusCode !== 200) throw new Error(`${name} answered ${response.statusCode}`);
 };
+const viaHandler = invoking(handler, 'handler');
 
 const { createRawStoreCalls } = (await import(pathToFileURL(rawBundle).href)) as {
   createRawStoreCalls: (env: Record<string, string | undefined>) => RawStoreCalls;
@@ -69,15 +72,18 @@ interface SideResult {
 /**
  * Warm every side (JIT, connection reuse), then measure them in alternating blocks. Each side's wall time
  * and the process's CPU time over its blocks (all threads: GC and JIT compilation included) are summed.
+ * The order of the sides turns by one each block, so that none always runs first or after the same one.
  */
 const measureWarm = async (sides: Record<string, () => Promise<void>>) => {
   for (const fn of Object.values(sides)) await timeEach(fn, 500, []);
   const results: Record<string, SideResult> = {};
   for (const name of Object.keys(sides)) results[name] = { times: [], wall: 0, cpu: 0 };
+  const entries = Object.entries(sides);
   const block = 1000;
   for (let done = 0; done < invocations; done += block) {
     const count = Math.min(block, invocations - done);
-    for (const [name, fn] of Object.entries(sides)) {
+    const turn = (done / block) % entries.length;
+    for (const [name, fn] of [...entries.slice(turn), ...entries.slice(0, turn)]) {
       const result = results[name]!;
       const start = performance.now();
       const cpu = process.cpuUsage();
@@ -112,13 +118,17 @@ const measureMemory = async (marks: number[]) => {
 
 /** The anchor (Middy + Powertools hello, no I/O), when given: what that framework alone costs per call. */
 const viaAnchor = async (): Promise<() => Promise<void>> => {
-  const { handler: anchor } = (await import(pathToFileURL(anchorBundle).href)) as {
-    handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }>;
-  };
+  const { handler: anchor } = (await import(pathToFileURL(anchorBundle).href)) as { handler: Handler };
   return async () => {
     const response = await anchor({}, context());
     if (response.statusCode !== 200) throw new Error(`anchor answered ${response.statusCode}`);
   };
+};
+
+/** Another build of the function, when given, invoked with the same event as the shipped one. */
+const viaCandidate = async (): Promise<() => Promise<void>> => {
+  const { handler: candidate } = (await import(pathToFileURL(candidateBundle).href)) as { handler: Handler };
+  return invoking(candidate, 'candidate');
 };
 
 const result =
@@ -128,6 +138,7 @@ const result =
         handler: viaHandler,
         raw: viaRawCalls,
         ...(anchorBundle ? { anchor: await viaAnchor() } : {}),
+        ...(candidateBundle ? { candidate: await viaCandidate() } : {}),
       });
 writeSync(3, `${JSON.stringify(result)}\n`);
 await raw.close();
