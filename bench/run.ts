@@ -250,13 +250,11 @@ try {
           handler,
           raw,
           anchor: side(sides.anchor),
-          ...(candidate && sides.candidate
-            ? {
-                candidate,
-                candidateOverheadP50: candidate.p50 / raw.p50,
-                candidateOverheadTotal: sides.candidate.wall / sides.raw.wall,
-              }
-            : {}),
+          ...(candidate && {
+            candidate,
+            candidateOverheadP50: candidate.p50 / raw.p50,
+            candidateOverheadTotal: sides.candidate!.wall / sides.raw.wall,
+          }),
           overheadP50: handler.p50 / raw.p50,
           overheadTotal: sides.handler.wall / sides.raw.wall,
           overheadCpu: handler.cpuPerCallUs / raw.cpuPerCallUs,
