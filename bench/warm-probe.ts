@@ -40,10 +40,12 @@ const context = () => {
   });
 };
 
-const invoking = (fn: Handler, name: string) => async (): Promise<void> => {
-  const response = await fn(event, context());
-  if (response.statusCode !== 200) throw new Error(`${name} answered ${response.statusCode}`);
-};
+const invoking =
+  (fn: Handler, name: string, input: unknown = event) =>
+  async (): Promise<void> => {
+    const response = await fn(input, context());
+    if (response.statusCode !== 200) throw new Error(`${name} answered ${response.statusCode}`);
+  };
 const viaHandler = invoking(handler, 'handler');
 
 const { createRawStoreCalls } = (await import(pathToFileURL(rawBundle).href)) as {
@@ -119,10 +121,7 @@ const measureMemory = async (marks: number[]) => {
 /** The anchor (Middy + Powertools hello, no I/O), when given: what that framework alone costs per call. */
 const viaAnchor = async (): Promise<() => Promise<void>> => {
   const { handler: anchor } = (await import(pathToFileURL(anchorBundle).href)) as { handler: Handler };
-  return async () => {
-    const response = await anchor({}, context());
-    if (response.statusCode !== 200) throw new Error(`anchor answered ${response.statusCode}`);
-  };
+  return invoking(anchor, 'anchor', {});
 };
 
 /** Another build of the function, when given, invoked with the same event as the shipped one. */
