@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['**/tests/**/*.ts', 'common/testing/**/*.ts'],
+    files: ['**/tests/**/*.ts', 'testing/**/*.ts'],
     languageOptions: { globals: { ...globals.jest } },
   },
 );

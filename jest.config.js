@@ -5,7 +5,15 @@
  */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/common', '<rootDir>/functions', '<rootDir>/infra-local', '<rootDir>/bench'],
+  roots: [
+    '<rootDir>/common',
+    '<rootDir>/functions',
+    '<rootDir>/tools',
+    '<rootDir>/build',
+    '<rootDir>/testing',
+    '<rootDir>/infra-local',
+    '<rootDir>/bench',
+  ],
   testMatch: ['**/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/.tmp/'],
   modulePathIgnorePatterns: ['<rootDir>/bench/.tmp/'],
@@ -19,10 +27,12 @@ export default {
     ],
   },
   moduleNameMapper: {
+    // package.json "imports" aliases (#common/..., #testing/...), resolved as Node and esbuild resolve them.
+    '^#(common|functions|tools|build|testing|infra-local|bench)/(.*)$': '<rootDir>/$1/$2',
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  globalSetup: '<rootDir>/common/testing/global-setup.ts',
+  globalSetup: '<rootDir>/testing/global-setup.ts',
   testTimeout: 30000,
 };

@@ -44,8 +44,10 @@ const REQUIRED_PATHS = [
   'common/constants',
   'common/middleware',
   'common/models',
-  'common/scripts',
-  'common/testing',
+  'tools',
+  'testing',
+  'build',
+  'common/kernel',
   'common/types',
   'common/utils',
   'functions',
@@ -56,7 +58,7 @@ const REQUIRED_PATHS = [
   'infra-local/seed/oracle',
   'infra-local/docker-compose.yml',
 ];
-const FUNCTION_LAYERS = ['src/handler.ts', 'src/config.ts', 'src/dto.ts', 'src/service.ts', 'tests'];
+const FUNCTION_LAYERS = ['src/handler.ts', 'src/env.ts', 'src/dto.ts', 'src/service.ts', 'tests'];
 
 const check = () => {
   const lines = [];
@@ -143,7 +145,7 @@ const createFunction = async (name) => {
     process.stderr.write(`setup: name the function\n${USAGE}\n`);
     return 2;
   }
-  const { ScaffoldError, newFunction } = await import('./common/scripts/scaffold/new-function.ts');
+  const { ScaffoldError, newFunction } = await import('./tools/scaffold/new-function.ts');
   try {
     const { created, changed } = await newFunction(root, name);
     process.stdout.write(
@@ -154,7 +156,7 @@ const createFunction = async (name) => {
         'Next:',
         `  npm test -- functions/${name}        its tests`,
         `  npm run invoke:${name}               invoke it locally (lite mode)`,
-        `  node common/scripts/sam.ts invoke ${name}   invoke it with SAM (docker mode)`,
+        `  node tools/local/sam.ts invoke ${name}   invoke it with SAM (docker mode)`,
         '',
       ].join('\n'),
     );

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
+import { createLambdaContext } from '#infra-local/lite/lambda-context.mjs';
 
 const [bundle, eventFile] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { lambdaEntryPoint } from '../infra-local/lite/build-options.ts';
-import { repoRoot } from '../infra-local/lite/paths.ts';
+import { lambdaEntryPoint } from '#build/lambda-entry.ts';
+import { repoRoot } from '#build/paths.ts';
 import { BenchStores } from './lib/bench-stores.ts';
 import { buildVariant } from './lib/variants.ts';
 

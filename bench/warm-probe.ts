@@ -10,7 +10,7 @@
 //        node --expose-gc bench/warm-probe.ts <bundle> <raw bundle> <event.json> memory <n,n,...>
 import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { createLambdaContext } from '../infra-local/lite/lambda-context.mjs';
+import { createLambdaContext } from '#infra-local/lite/lambda-context.mjs';
 import type { RawStoreCalls } from './fixtures/raw-store-calls.ts';
 
 const [

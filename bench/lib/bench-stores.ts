@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../common/testing/free-port.ts';
-import { lambdaRuntimeEnv } from '../../infra-local/lite/lambda-runtime.ts';
-import { findFunction, liteEnvironment } from '../../infra-local/lite/lite-env.ts';
-import { dynamoReachable } from '../../infra-local/lite/stores.ts';
-import { seedDynamo } from '../../infra-local/seed/seed-dynamodb.ts';
-import { seedSqlite } from '../../infra-local/seed/seed-sqlite.ts';
+import { freePort } from '#testing/free-port.ts';
+import { lambdaRuntimeEnv } from '#infra-local/lite/lambda-runtime.ts';
+import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
+import { dynamoReachable } from '#infra-local/lite/stores.ts';
+import { seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
+import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 
 /**
  * The stores for benchmarks: dynalite in its own process (as DynamoDB is remote for a Lambda, its CPU is

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { buildOptions } from '../../infra-local/lite/build-options.ts';
+import { buildOptions } from '#build/build-options.ts';
 import type { Summary } from './stats.ts';
 import { summarize } from './stats.ts';
 
@@ -22,7 +22,7 @@ export const copySources = (root: string, name: string): string => {
   const copy = join(root, 'bench', '.tmp', name);
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(copy, { recursive: true });
-  for (const entry of ['functions', 'common', 'infra-local', 'esbuild.config.js', 'package.json']) {
+  for (const entry of ['functions', 'common', 'build', 'infra-local', 'esbuild.config.js', 'package.json']) {
     cpSync(join(root, entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');

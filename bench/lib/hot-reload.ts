@@ -8,7 +8,7 @@ import type { Summary } from './stats.ts';
 import { summarize } from './stats.ts';
 
 /** The file and text each save changes: a response header every function sets, so every bundle rebuilds. */
-const EDITED = join('common', 'utils', 'http-response.ts');
+const EDITED = join('common', 'http', 'http-response.ts');
 const ORIGINAL = `[HttpHeader.cacheControl]: 'no-store'`;
 
 export interface HotReloadResult {

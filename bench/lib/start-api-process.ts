@@ -30,7 +30,7 @@ export const startApiProcess = async (
   );
   const server = spawn(
     process.execPath,
-    [join(root, 'common', 'scripts', 'start-api.ts'), '--port', '0', '--env-vars', envVars, ...args],
+    [join(root, 'tools', 'local', 'start-api.ts'), '--port', '0', '--env-vars', envVars, ...args],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { buildOptions, handlerOfEntryPoint } from '../../infra-local/lite/build-options.ts';
+import { buildOptions } from '#build/build-options.ts';
+import { handlerOfEntryPoint } from '#build/lambda-entry.ts';
 
 /** A build variant: the production settings with one or more choices changed. */
 export interface Variant {

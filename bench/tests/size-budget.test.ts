@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTemplate } from '../../infra-local/lite/template.ts';
-import { templatePath } from '../../infra-local/lite/paths.ts';
+import { readTemplate } from '#build/template.ts';
+import { templatePath } from '#build/paths.ts';
 
 interface Budget {
   /** index.mjs: what every cold start reads and compiles. */

@@ -7,8 +7,8 @@ import { AuditStatus } from '../constants/audit.ts';
 import type { AuditItem, AuditSubject } from '../models/audit.ts';
 import { buildAuditItem } from '../models/audit.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
-import type { AuditRepository } from '../utils/audit-repository.ts';
-import { AuditUnavailableError, toAppError } from '../utils/errors.ts';
+import type { AuditRepository } from '../adapters/audit-repository.ts';
+import { AuditUnavailableError, toAppError } from '../errors/app-errors.ts';
 
 export interface AuditOptions {
   repository: AuditRepository;

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { AppContext, HttpRequest } from '../types/lambda.ts';
-import type { SqlBinds, SqlClient, SqlLease, SqlRow } from '../utils/sql/sql-client.ts';
+import type { SqlBinds, SqlClient, SqlLease, SqlRow } from '../clients/sql/sql-client.ts';
 
 /** A lease that borrows a connection on first use, so rejected requests never touch the pool. */
 class LazyLease implements SqlLease {

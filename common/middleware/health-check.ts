@@ -3,8 +3,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { HealthResponse } from '../models/health.ts';
 import { HealthCheckEventSchema } from '../models/health.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
-import { jsonResponse } from '../utils/http-response.ts';
-import { withDeadline } from '../utils/sql/sql-client.ts';
+import { jsonResponse } from '../http/http-response.ts';
+import { withDeadline } from '../clients/sql/sql-client.ts';
 
 /** A named read-only probe of one dependency. It throws when the dependency is not usable. */
 export type HealthProbe = () => Promise<void>;

@@ -4,8 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { ErrorBody } from '../models/error.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
-import { toAppError } from '../utils/errors.ts';
-import { jsonResponse } from '../utils/http-response.ts';
+import { toAppError } from '../errors/app-errors.ts';
+import { jsonResponse } from '../http/http-response.ts';
 
 /**
  * The one place errors become responses: `{"error":{"code","message","requestId","details?"}}`.

@@ -5,7 +5,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { CORRELATION_ID_PATTERN, HttpHeader } from '../constants/http.ts';
 import { MetricName } from '../constants/metrics.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
-import { headerValue } from '../utils/http-request.ts';
+import { headerValue } from '../http/http-request.ts';
 
 interface RequestContextOptions {
   logger: Logger;

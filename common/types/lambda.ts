@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Request } from '@middy/core';
-import type { SqlLease } from '../utils/sql/sql-client.ts';
+import type { SqlLease } from '../clients/sql/sql-client.ts';
 
 /** The Lambda context, extended by the kernel middlewares before the handler runs. */
 export interface AppContext extends Context {

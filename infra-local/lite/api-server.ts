@@ -11,7 +11,7 @@ import type { HttpReply } from './proxy-result.ts';
 import { gatewayReply, toHttpReply } from './proxy-result.ts';
 import type { RouteTarget } from './routes.ts';
 import { RouteTable } from './routes.ts';
-import type { TemplateFunction } from './template.ts';
+import type { TemplateFunction } from '#build/template.ts';
 
 /** A template function and the environment its execution environments get. */
 export interface ApiFunction {

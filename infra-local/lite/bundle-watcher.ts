@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, watch, writeFil
 import type { FSWatcher } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
-import { buildOptions } from './build-options.ts';
+import { buildOptions } from '#build/build-options.ts';
 
 /** Folders whose changes can change a bundle. dist/, node_modules/ and the template are not watched. */
 export const WATCHED_FOLDERS = ['functions', 'common'] as const;

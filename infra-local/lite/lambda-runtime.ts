@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { repoRoot } from './paths.ts';
+import { repoRoot } from '#build/paths.ts';
 
 export interface LambdaError {
   errorType: string;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { TemplateFunction } from './template.ts';
-import { applyEnvVars, readEnvVarsFile, readTemplate } from './template.ts';
-import { templatePath } from './paths.ts';
+import type { TemplateFunction } from '#build/template.ts';
+import { applyEnvVars, readEnvVarsFile, readTemplate } from '#build/template.ts';
+import { templatePath } from '#build/paths.ts';
 
 /** The env-vars file lite mode applies on top of the template (same format as `sam local invoke --env-vars`). */
 export const liteEnvVarsPath = (root: string): string => join(root, 'infra-local', 'env', 'lite.json');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stateDir } from './paths.ts';
+import { stateDir } from './state-dir.ts';
 
 export const DYNALITE_PID_FILE = 'dynalite.pid';
 

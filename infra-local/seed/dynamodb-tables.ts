@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { AuditKeys } from '../../common/constants/audit.ts';
+import { AuditKeys } from '#common/constants/audit.ts';
 
 /**
  * The audit table: one item per request, keyed by user (`USER#<id>`) and time (`AUDIT#<iso>#<requestId>`),

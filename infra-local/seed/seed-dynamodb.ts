@@ -8,8 +8,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SEED_ACTOR_ID } from '../../common/constants/config.ts';
-import { CONFIG_KEYS, ConfigItemSchema, ConfigRegistry, toConfigRecord } from '../../common/models/config.ts';
+import { SEED_ACTOR_ID } from '#common/constants/config.ts';
+import { CONFIG_KEYS, ConfigItemSchema, ConfigRegistry, toConfigRecord } from '#common/models/config.ts';
 import { AUDIT_TTL_ATTRIBUTE, auditTableDefinition, configTableDefinition } from './dynamodb-tables.ts';
 
 /** A client for a local DynamoDB API (dynalite or DynamoDB Local), with dummy credentials. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadSqlite } from '../../common/utils/sql/sqlite-client.ts';
+import { loadSqlite } from '#common/clients/sql/sqlite-client.ts';
 
 export const seedSqlPath = (root: string): string => join(root, 'infra-local', 'seed', 'product-prices.sql');
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ScalarAttributeType } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { yamlParse } from 'yaml-cfn';
-import { templatePath } from '../lite/paths.ts';
+import { templatePath } from '#build/paths.ts';
 import { ensureTable, localDynamoClient, seedDynamo } from './seed-dynamodb.ts';
 
 /** An `AWS::Serverless::SimpleTable` of the SAM template, as the local seeders create it. */

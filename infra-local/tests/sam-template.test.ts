@@ -3,13 +3,13 @@ import { join, relative } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import type { z } from 'zod';
-import { loadEnv } from '../../common/utils/env.ts';
+import { loadEnv } from '#common/utils/env.ts';
 import { findFunction, liteEnvironment } from '../lite/lite-env.ts';
-import { templatePath } from '../lite/paths.ts';
-import type { TemplateFunction } from '../lite/template.ts';
-import { readTemplate } from '../lite/template.ts';
+import { templatePath } from '#build/paths.ts';
+import type { TemplateFunction } from '#build/template.ts';
+import { readTemplate } from '#build/template.ts';
 import { yamlParse } from 'yaml-cfn';
-import { root, sharedSchema } from './support/docker-files.ts';
+import { root, sharedSchema } from '#testing/docker-files.ts';
 
 type Json = Record<string, unknown>;
 const rawTemplate = (): Json => yamlParse(readFileSync(templatePath(root), 'utf8')) as Json;
@@ -19,16 +19,13 @@ const byName = functions.map((fn) => [fn.logicalId, fn] as const);
 /** Variables the runtime or Powertools read, not the function's config schema. */
 const RUNTIME_VARIABLES = /^(NODE_OPTIONS|AWS_[A-Z_]+|POWERTOOLS_(?!SERVICE_NAME$)[A-Z_]+)$/;
 
-/** The env schema of a function: by convention, the `<Name>EnvSchema` its src/config.ts exports. */
+/** The env schema of a function: by convention, the `<Name>EnvSchema` its src/env.ts exports. */
 const envSchemaOf = async (fn: TemplateFunction): Promise<z.ZodObject> => {
-  const module = (await import(join(root, 'functions', fn.name, 'src', 'config.ts'))) as Record<
-    string,
-    unknown
-  >;
+  const module = (await import(join(root, 'functions', fn.name, 'src', 'env.ts'))) as Record<string, unknown>;
   const schemas = Object.entries(module).filter(([name]) => name.endsWith('EnvSchema'));
   if (schemas.length !== 1) {
     throw new Error(
-      `functions/${fn.name}/src/config.ts must export exactly one *EnvSchema (found ${schemas.length})`,
+      `functions/${fn.name}/src/env.ts must export exactly one *EnvSchema (found ${schemas.length})`,
     );
   }
   return schemas[0]![1] as z.ZodObject;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFunction } from '../lite/lite-env.ts';
 import { seedSqlPath, seedSqlite } from '../seed/seed-sqlite.ts';
-import { composeFile, mountsOf, oracleInitDir, root } from './support/docker-files.ts';
+import { composeFile, mountsOf, oracleInitDir, root } from '#testing/docker-files.ts';
 
 const INIT_DIR = '/container-entrypoint-initdb.d';
 const oracleMounts = mountsOf(composeFile().services.oracle!);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { yamlParse } from 'yaml-cfn';
-import { LOG_RETENTION_DAYS_BY_STAGE } from '../../common/constants/retention.ts';
-import { templatePath } from '../lite/paths.ts';
+import { LOG_RETENTION_DAYS_BY_STAGE } from '#common/constants/retention.ts';
+import { templatePath } from '#build/paths.ts';
 
 type Json = Record<string, unknown>;
 const template = yamlParse(readFileSync(templatePath(process.cwd()), 'utf8')) as Json;

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { MAX_CONFIG_VERSION } from '../../../common/constants/config.ts';
-import type { ConfigKey } from '../../../common/models/config.ts';
-import { ConfigKeyFormatSchema, ConfigRegistry, ConfigVersionSchema } from '../../../common/models/config.ts';
-import { UserIdSchema } from '../../../common/models/price.ts';
+import { MAX_CONFIG_VERSION } from '#common/constants/config.ts';
+import type { ConfigKey } from '#common/models/config.ts';
+import { ConfigKeyFormatSchema, ConfigRegistry, ConfigVersionSchema } from '#common/models/config.ts';
+import { UserIdSchema } from '#common/models/price.ts';
 
 /** `/config/{key}` and `/config/{key}/history`: a well-formed key name (whether it exists is the service's call). */
 export const ConfigPathSchema = z.object({ key: ConfigKeyFormatSchema });

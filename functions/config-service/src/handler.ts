@@ -1,10 +1,10 @@
-import { AuditAction } from '../../../common/constants/audit.ts';
-import { MetricName } from '../../../common/constants/metrics.ts';
-import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
-import { ConfigKeyFormatSchema } from '../../../common/models/config.ts';
-import { UserIdSchema } from '../../../common/models/price.ts';
-import type { AppContext, HttpEvent, HttpResult } from '../../../common/types/lambda.ts';
-import { createFunctionKernel } from '../../../common/utils/function-kernel.ts';
+import { AuditAction } from '#common/constants/audit.ts';
+import { MetricName } from '#common/constants/metrics.ts';
+import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
+import { ConfigKeyFormatSchema } from '#common/models/config.ts';
+import { UserIdSchema } from '#common/models/price.ts';
+import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
+import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
 import {
   parseAll,
   parseJsonBody,
@@ -12,11 +12,11 @@ import {
   parseQuery,
   validPathValue,
   validQueryValue,
-} from '../../../common/utils/http-request.ts';
-import { jsonResponse } from '../../../common/utils/http-response.ts';
-import { routeByResource } from '../../../common/utils/http-router.ts';
-import { TtlCache } from '../../../common/utils/ttl-cache.ts';
-import { loadConfigServiceEnv } from './config.ts';
+} from '#common/http/http-request.ts';
+import { jsonResponse } from '#common/http/http-response.ts';
+import { routeByResource } from '#common/http/http-router.ts';
+import { TtlCache } from '#common/utils/ttl-cache.ts';
+import { loadConfigServiceEnv } from './env.ts';
 import {
   ConfigPathSchema,
   PutQuerySchema,

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConfigTableKeys } from '../../../common/constants/config.ts';
-import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
+import { ConfigTableKeys } from '#common/constants/config.ts';
+import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import {
   ConfigRecordSchema,
   CurrentConfigRecordSchema,
@@ -9,8 +9,8 @@ import {
   configVersionSortKey,
   fromConfigRecord,
   toConfigRecord,
-} from '../../../common/models/config.ts';
-import { ConfigUnavailableError } from '../../../common/utils/errors.ts';
+} from '#common/models/config.ts';
+import { ConfigUnavailableError } from '#common/errors/app-errors.ts';
 import type { ConfigHistoryPage, ConfigRepository } from './service.ts';
 
 /** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { recordingProxy } from '../../../common/testing/recording-proxy.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import { LocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
-import { findFunction } from '../../../infra-local/lite/lite-env.ts';
-import { repoRoot } from '../../../infra-local/lite/paths.ts';
+import { recordingProxy } from '#testing/recording-proxy.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import { LocalLambda } from '#infra-local/lite/lambda-runtime.ts';
+import { findFunction } from '#infra-local/lite/lite-env.ts';
+import { repoRoot } from '#build/paths.ts';
 
 const root = repoRoot();
 const fn = findFunction(root, 'config-service');

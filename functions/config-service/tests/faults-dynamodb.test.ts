@@ -1,14 +1,22 @@
-import { CONFIG_KEYS } from '../../../common/models/config.ts';
-import type { ConfigItem } from '../../../common/models/config.ts';
-import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import type { OutageRun, PhasedOutcome } from '../../../common/testing/outage.ts';
-import { runDynamoOutage } from '../../../common/testing/outage.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import type { HttpEvent } from '../../../common/types/lambda.ts';
-import { SEED_REQUEST_ID } from '../../../infra-local/seed/seed-dynamodb.ts';
-import { HANDLER, errorOf, getEvent, historyEvent, invoke, listEvent, putEvent } from './support/requests.ts';
+import { CONFIG_KEYS } from '#common/models/config.ts';
+import type { ConfigItem } from '#common/models/config.ts';
+import { reconcileAudit } from '#testing/audit-reconciliation.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import type { OutageRun, PhasedOutcome } from '#testing/outage.ts';
+import { runDynamoOutage } from '#testing/outage.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import type { HttpEvent } from '#common/types/lambda.ts';
+import { SEED_REQUEST_ID } from '#infra-local/seed/seed-dynamodb.ts';
+import {
+  HANDLER,
+  errorOf,
+  getEvent,
+  historyEvent,
+  invoke,
+  listEvent,
+  putEvent,
+} from '#testing/config-service-requests.ts';
 
 let stores: TestStores;
 let handler: LambdaHandler;

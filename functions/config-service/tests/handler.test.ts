@@ -1,18 +1,18 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { SEED_ACTOR_ID } from '../../../common/constants/config.ts';
-import { AuditItemSchema } from '../../../common/models/audit.ts';
+import { SEED_ACTOR_ID } from '#common/constants/config.ts';
+import { AuditItemSchema } from '#common/models/audit.ts';
 import {
   CONFIG_KEYS,
   ConfigItemSchema,
   ConfigRegistry,
   configVersionSortKey,
-} from '../../../common/models/config.ts';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TEST_CONFIG_TABLE, TestStores } from '../../../common/testing/test-stores.ts';
-import type { HttpEvent } from '../../../common/types/lambda.ts';
+} from '#common/models/config.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
+import type { HttpEvent } from '#common/types/lambda.ts';
 import {
   HANDLER,
   OTHER_USER,
@@ -23,7 +23,7 @@ import {
   invoke,
   listEvent,
   putEvent,
-} from './support/requests.ts';
+} from '#testing/config-service-requests.ts';
 
 let stores: TestStores;
 /** One container with the cache off, so each test sees the table as it left it. */

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import type * as z from 'zod/mini';
-import { AuditAction } from '../../../common/constants/audit.ts';
-import { MAX_CONFIG_VERSION } from '../../../common/constants/config.ts';
-import { CORRELATION_ID_PATTERN, MAX_JSON_BODY_BYTES } from '../../../common/constants/http.ts';
-import type { ConfigItem, ConfigKey } from '../../../common/models/config.ts';
+import { AuditAction } from '#common/constants/audit.ts';
+import { MAX_CONFIG_VERSION } from '#common/constants/config.ts';
+import { CORRELATION_ID_PATTERN, MAX_JSON_BODY_BYTES } from '#common/constants/http.ts';
+import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import {
   CONFIG_KEYS,
   CONFIG_KEY_PATTERN,
@@ -12,12 +12,12 @@ import {
   ConfigKeyFormatSchema,
   ConfigRegistry,
   isConfigKey,
-} from '../../../common/models/config.ts';
-import { ErrorBodySchema } from '../../../common/models/error.ts';
-import { UserIdSchema } from '../../../common/models/price.ts';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { ObservedResponse } from '../../../common/testing/audit-reconciliation.ts';
-import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
+} from '#common/models/config.ts';
+import { ErrorBodySchema } from '#common/models/error.ts';
+import { UserIdSchema } from '#common/models/price.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import type { ObservedResponse } from '#testing/audit-reconciliation.ts';
+import { reconcileAudit } from '#testing/audit-reconciliation.ts';
 import {
   hostileHeaders,
   hostileJsonBody,
@@ -26,13 +26,13 @@ import {
   hostileName,
   hostileQuery,
   hostileString,
-} from '../../../common/testing/hostile-input.ts';
-import { assertNoEcho, assertSafeResponse } from '../../../common/testing/hostile-invariants.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import type { HttpEvent } from '../../../common/types/lambda.ts';
-import { SEED_REQUEST_ID } from '../../../infra-local/seed/seed-dynamodb.ts';
+} from '#testing/hostile-input.ts';
+import { assertNoEcho, assertSafeResponse } from '#testing/hostile-invariants.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import type { HttpEvent } from '#common/types/lambda.ts';
+import { SEED_REQUEST_ID } from '#infra-local/seed/seed-dynamodb.ts';
 import {
   PutQuerySchema,
   ReadQuerySchema,
@@ -40,7 +40,7 @@ import {
   historyQuerySchema,
   putConfigBodySchema,
 } from '../src/dto.ts';
-import { HANDLER } from './support/requests.ts';
+import { HANDLER } from '#testing/config-service-requests.ts';
 
 /** Thousands by default; HOSTILE_RUNS raises it for a soak, FC_SEED replays a reported failure. */
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 2000);

@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CONFIG_KEYS, ConfigRegistry } from '../../../common/models/config.ts';
-import { TEST_CONFIG_TABLE, TestStores } from '../../../common/testing/test-stores.ts';
-import { localDynamoClient } from '../../../infra-local/seed/seed-dynamodb.ts';
+import { CONFIG_KEYS, ConfigRegistry } from '#common/models/config.ts';
+import { TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
+import { localDynamoClient } from '#infra-local/seed/seed-dynamodb.ts';
 import { DynamoConfigRepository } from '../src/repository-config.ts';
 import { ConfigService } from '../src/service.ts';
-import { USER } from './support/requests.ts';
+import { USER } from '#testing/config-service-requests.ts';
 
 /** Every request the client sends: the command and how many items DynamoDB examined for it. */
 interface Sent {

@@ -1,9 +1,17 @@
-import { captureOutput, logLines, metricsPrinted } from '../../../common/testing/capture-output.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import type { HttpEvent } from '../../../common/types/lambda.ts';
-import { HANDLER, OTHER_USER, USER, getEvent, invoke, listEvent, putEvent } from './support/requests.ts';
+import { captureOutput, logLines, metricsPrinted } from '#testing/capture-output.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import type { HttpEvent } from '#common/types/lambda.ts';
+import {
+  HANDLER,
+  OTHER_USER,
+  USER,
+  getEvent,
+  invoke,
+  listEvent,
+  putEvent,
+} from '#testing/config-service-requests.ts';
 
 let stores: TestStores;
 beforeAll(async () => {

@@ -1,14 +1,14 @@
-import { AuditAction } from '../../../common/constants/audit.ts';
-import { MetricName } from '../../../common/constants/metrics.ts';
-import { ProductIdSchema, UserIdSchema } from '../../../common/models/price.ts';
-import type { AppContext, HttpEvent, HttpResult } from '../../../common/types/lambda.ts';
-import { createFunctionKernel } from '../../../common/utils/function-kernel.ts';
-import { expectMethod, parseQuery, validQueryValue } from '../../../common/utils/http-request.ts';
-import { jsonResponse } from '../../../common/utils/http-response.ts';
-import { createSqlClient } from '../../../common/utils/sql/create-sql-client.ts';
-import { loadPriceFetcherEnv } from './config.ts';
+import { AuditAction } from '#common/constants/audit.ts';
+import { MetricName } from '#common/constants/metrics.ts';
+import { ProductIdSchema, UserIdSchema } from '#common/models/price.ts';
+import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
+import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
+import { expectMethod, parseQuery, validQueryValue } from '#common/http/http-request.ts';
+import { jsonResponse } from '#common/http/http-response.ts';
+import { createSqlClient } from '#common/clients/sql/create-sql-client.ts';
+import { loadPriceFetcherEnv } from './env.ts';
 import { GetPriceQuerySchema } from './dto.ts';
-import { OraclePriceRepository } from './repository-oracle.ts';
+import { OraclePriceRepository } from './repository-sql.ts';
 import { PriceService } from './service.ts';
 
 // Composition root: runs once per container, during Lambda init (full CPU, not billed per request).

@@ -1,8 +1,8 @@
-import type { Price } from '../../../common/models/price.ts';
-import { PriceNotFoundError } from '../../../common/utils/errors.ts';
+import type { Price } from '#common/models/price.ts';
+import { PriceNotFoundError } from '#common/errors/app-errors.ts';
 
 /**
- * The port to the price source, implemented by repository-oracle.ts (Oracle or the embedded engine).
+ * The port to the price source, implemented by repository-sql.ts (Oracle or the embedded engine).
  * `Session` is the request's connection, opaque to the service: the middleware owns its lifecycle.
  */
 export interface PriceRepository<Session> {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { LocalLambda, invokeLocalLambda } from '../../../infra-local/lite/lambda-runtime.ts';
-import { recordingProxy } from '../../../common/testing/recording-proxy.ts';
-import { silentListener } from '../../../common/testing/silent-listener.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { LocalLambda, invokeLocalLambda } from '#infra-local/lite/lambda-runtime.ts';
+import { recordingProxy } from '#testing/recording-proxy.ts';
+import { silentListener } from '#testing/silent-listener.ts';
+import { TestStores } from '#testing/test-stores.ts';
 
 const dist = join(process.cwd(), 'dist');
 const event = JSON.parse(
@@ -136,7 +136,7 @@ describe('what the production bundle contains', () => {
 
   it('has the handler and the kernel it needs', () => {
     expect(inputs).toContain('functions/price-fetcher/src/handler.ts');
-    expect(inputs).toContain('common/middleware/http-chain.ts');
+    expect(inputs).toContain('common/kernel/http-chain.ts');
   });
 
   it('contains no dynalite, no lite runner, no seed tooling and no test code', () => {

@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { lambdaContext } from '#testing/api-gateway.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
 
 const EVENTS = join(process.cwd(), 'infra-local', 'events');
 const read = (file: string): unknown => JSON.parse(readFileSync(join(EVENTS, file), 'utf8'));
@@ -23,7 +23,7 @@ let handler: LambdaHandler;
 
 beforeAll(async () => {
   stores = await TestStores.start();
-  handler = await loadHandler('../../functions/price-fetcher/src/handler.ts', stores.priceFetcherEnv());
+  handler = await loadHandler('#functions/price-fetcher/src/handler.ts', stores.priceFetcherEnv());
 });
 afterAll(async () => {
   await stores.close();

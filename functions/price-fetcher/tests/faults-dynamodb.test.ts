@@ -1,13 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import type { PhasedOutcome } from '../../../common/testing/outage.ts';
-import { runDynamoOutage } from '../../../common/testing/outage.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { reconcileAudit } from '#testing/audit-reconciliation.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import type { PhasedOutcome } from '#testing/outage.ts';
+import { runDynamoOutage } from '#testing/outage.ts';
+import { TestStores } from '#testing/test-stores.ts';
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 let stores: TestStores;

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { silentListener } from '../../../common/testing/silent-listener.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import { readTemplate } from '../../../infra-local/lite/template.ts';
-import { templatePath } from '../../../infra-local/lite/paths.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { silentListener } from '#testing/silent-listener.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import { readTemplate } from '#build/template.ts';
+import { templatePath } from '#build/paths.ts';
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const TIMEOUTS = {
   DB_CONNECT_TIMEOUT_MS: 1000,

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { ObservedResponse } from '../../../common/testing/audit-reconciliation.ts';
-import { reconcileAudit } from '../../../common/testing/audit-reconciliation.ts';
-import type { FakeOracleMode } from '../../../common/testing/fake-oracledb.ts';
-import { FakeOracleDb } from '../../../common/testing/fake-oracledb.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import type { ObservedResponse } from '#testing/audit-reconciliation.ts';
+import { reconcileAudit } from '#testing/audit-reconciliation.ts';
+import type { FakeOracleMode } from '#testing/fake-oracledb.ts';
+import { FakeOracleDb } from '#testing/fake-oracledb.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
 
 // The handler's real OracleSqlClient, over a fake pool: the embedded engine has no pool to leak from.
 let mockOracle: FakeOracleDb | undefined;
@@ -16,7 +16,7 @@ jest.mock('oracledb', () => {
   return { __esModule: true, ...fake, default: fake };
 });
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const POOL_MAX = 2;
 

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { ErrorBodySchema } from '../../../common/models/error.ts';
-import { AuditItemSchema } from '../../../common/models/audit.ts';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { ErrorBodySchema } from '#common/models/error.ts';
+import { AuditItemSchema } from '#common/models/audit.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 let stores: TestStores;
@@ -238,7 +238,7 @@ describe('failure paths', () => {
   });
 
   it('when a stored row is corrupt, returns 500 INTERNAL_ERROR with a generic message and audits ERROR', async () => {
-    const { seedCorruptRow } = await import('./support/corrupt-row.ts');
+    const { seedCorruptRow } = await import('#testing/corrupt-row.ts');
     const path = seedCorruptRow(stores.dir);
     const corrupt = await loadHandler(HANDLER, stores.priceFetcherEnv({ SQLITE_PATH: path }));
     const { response, body, audit } = await call(

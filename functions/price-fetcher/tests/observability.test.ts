@@ -1,18 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { REDACTED, SENSITIVE_LOG_KEYS } from '../../../common/constants/logging.ts';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import {
-  captureOutput,
-  captureOutputSync,
-  logLines,
-  metricsPrinted,
-} from '../../../common/testing/capture-output.ts';
-import type { LambdaHandler } from '../../../common/testing/load-handler.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import { createLogger } from '../../../common/utils/observability.ts';
+import { REDACTED, SENSITIVE_LOG_KEYS } from '#common/constants/logging.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { captureOutput, captureOutputSync, logLines, metricsPrinted } from '#testing/capture-output.ts';
+import type { LambdaHandler } from '#testing/load-handler.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import { createLogger } from '#common/utils/observability.ts';
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 let stores: TestStores;

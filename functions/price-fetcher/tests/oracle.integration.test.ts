@@ -1,5 +1,5 @@
-import { OracleSqlClient } from '../../../common/utils/sql/oracle-client.ts';
-import { OraclePriceRepository } from '../src/repository-oracle.ts';
+import { OracleSqlClient } from '#common/clients/sql/oracle-client.ts';
+import { OraclePriceRepository } from '../src/repository-sql.ts';
 
 /**
  * Runs against a real Oracle (the Docker stack: `npm run dev:env -- --docker`, or any database with the

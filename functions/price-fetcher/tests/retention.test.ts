@@ -1,14 +1,14 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { SECONDS_PER_DAY } from '../../../common/constants/audit.ts';
-import { AUDIT_RETENTION_DAYS_BY_STAGE } from '../../../common/constants/retention.ts';
-import { STAGES } from '../../../common/constants/stages.ts';
-import { apiEvent, lambdaContext } from '../../../common/testing/api-gateway.ts';
-import { loadHandler } from '../../../common/testing/load-handler.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
-import { ConfigError } from '../../../common/utils/env.ts';
-import { loadPriceFetcherEnv } from '../src/config.ts';
+import { SECONDS_PER_DAY } from '#common/constants/audit.ts';
+import { AUDIT_RETENTION_DAYS_BY_STAGE } from '#common/constants/retention.ts';
+import { STAGES } from '#common/constants/stages.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { loadHandler } from '#testing/load-handler.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import { ConfigError } from '#common/utils/env.ts';
+import { loadPriceFetcherEnv } from '../src/env.ts';
 
-const HANDLER = '../../functions/price-fetcher/src/handler.ts';
+const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 /** A deployable environment for `stage` (Oracle outside local), with AUDIT_RETENTION_DAYS left unset. */

@@ -1,5 +1,5 @@
-import type { Price } from '../../../common/models/price.ts';
-import { PriceNotFoundError } from '../../../common/utils/errors.ts';
+import type { Price } from '#common/models/price.ts';
+import { PriceNotFoundError } from '#common/errors/app-errors.ts';
 import type { PriceRepository } from '../src/service.ts';
 import { PriceService } from '../src/service.ts';
 

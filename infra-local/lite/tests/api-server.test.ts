@@ -1,23 +1,23 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ErrorBodySchema } from '../../../common/models/error.ts';
-import { testApiFunctions } from '../../../common/testing/api-functions.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { ErrorBodySchema } from '#common/models/error.ts';
+import { testApiFunctions } from '#testing/api-functions.ts';
+import { TestStores } from '#testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
 import { startApiServer } from '../api-server.ts';
 import { liteApiFunctions } from '../lite-env.ts';
-import type { TemplateFunction } from '../template.ts';
-import { httpRequest } from './support/http-client.ts';
+import type { TemplateFunction } from '#build/template.ts';
+import { httpRequest } from '#testing/http-client.ts';
 
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const APP_ORIGIN = 'https://app.example.com';
 
-/** The fixture bundle under tests/fixtures/gateway-probe, declared the way the template declares functions. */
+/** The fixture bundle testing/gateway-probe, declared the way the template declares functions. */
 const probe = (): TemplateFunction => ({
   logicalId: 'GatewayProbeFunction',
   name: 'gateway-probe',
   functionName: 'gateway-probe-test',
-  codeDir: join(process.cwd(), 'infra-local', 'lite', 'tests', 'fixtures', 'gateway-probe'),
+  codeDir: join(process.cwd(), 'testing', 'gateway-probe'),
   handler: 'index.handler',
   runtime: 'nodejs22.x',
   timeoutSeconds: 1,

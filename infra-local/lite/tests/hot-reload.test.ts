@@ -11,16 +11,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
-import { testApiFunctions } from '../../../common/testing/api-functions.ts';
-import { TestStores } from '../../../common/testing/test-stores.ts';
+import { testApiFunctions } from '#testing/api-functions.ts';
+import { TestStores } from '#testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
-import { buildOptions } from '../build-options.ts';
+import { buildOptions } from '#build/build-options.ts';
 import { startApiServer } from '../api-server.ts';
-import { httpRequest } from './support/http-client.ts';
+import { httpRequest } from '#testing/http-client.ts';
 
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const PRICE = `/price?id=PROD-101&userId=${USER}`;
-const RESPONSE_HELPERS = join('common', 'utils', 'http-response.ts');
+const RESPONSE_HELPERS = join('common', 'http', 'http-response.ts');
 
 let copy: string;
 let stores: TestStores;
@@ -69,6 +69,7 @@ beforeAll(async () => {
   for (const entry of [
     'functions',
     'common',
+    'build',
     'infra-local',
     'esbuild.config.js',
     'package.json',

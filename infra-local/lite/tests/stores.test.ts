@@ -1,4 +1,4 @@
-import { silentListener } from '../../../common/testing/silent-listener.ts';
+import { silentListener } from '#testing/silent-listener.ts';
 import { ensureLiteStores } from '../stores.ts';
 
 describe('ensureLiteStores', () => {

@@ -1,14 +1,14 @@
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { SEED_ACTOR_ID } from '../../../common/constants/config.ts';
-import type { ConfigRecord } from '../../../common/models/config.ts';
+import { SEED_ACTOR_ID } from '#common/constants/config.ts';
+import type { ConfigRecord } from '#common/models/config.ts';
 import {
   CONFIG_KEYS,
   CurrentConfigRecordSchema,
   ConfigRegistry,
   configPartitionKey,
   configVersionSortKey,
-} from '../../../common/models/config.ts';
+} from '#common/models/config.ts';
 import type { RunningDynalite } from '../../lite/stores.ts';
 import { startDynalite } from '../../lite/stores.ts';
 import { SEED_REQUEST_ID, localDynamoClient, seedDynamo } from '../seed-dynamodb.ts';

@@ -1,0 +1,22 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SqlEnv } from '../../utils/env.ts';
+import { OracleSqlClient } from './oracle-client.ts';
+import type { SqlClient } from './sql-client.ts';
+import { SqliteSqlClient } from './sqlite-client.ts';
+
+/** Chooses the engine from validated configuration (`PRICE_DB`). */
+export const createSqlClient = (env: SqlEnv, logger?: Logger): SqlClient => {
+  if (env.PRICE_DB === 'sqlite') return new SqliteSqlClient({ path: env.SQLITE_PATH ?? '' });
+  return new OracleSqlClient({
+    logger,
+    settings: {
+      connectString: env.ORACLE_CONNECT_STRING ?? '',
+      user: env.ORACLE_USER ?? '',
+      password: env.ORACLE_PASSWORD ?? '',
+      poolMax: env.DB_POOL_MAX,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      callTimeoutMs: env.DB_CALL_TIMEOUT_MS,
+      queueTimeoutMs: env.DB_QUEUE_TIMEOUT_MS,
+    },
+  });
+};

@@ -1,0 +1,198 @@
+import type oracledb from 'oracledb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SourceUnavailableError } from '../../errors/app-errors.ts';
+import type { SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
+import { withDeadline } from './sql-client.ts';
+
+/** The subset of oracledb the client uses, so unit tests can pass a fake pool. */
+export interface OracleConnectionLike {
+  callTimeout?: number | undefined;
+  execute(sql: string, binds: SqlBinds, options: oracledb.ExecuteOptions): Promise<{ rows?: unknown[] }>;
+  close(): Promise<void>;
+}
+export interface OraclePoolLike {
+  getConnection(): Promise<OracleConnectionLike>;
+  close(drainTime?: number): Promise<void>;
+  readonly connectionsOpen: number;
+  readonly connectionsInUse: number;
+}
+export type CreateOraclePool = (attributes: oracledb.PoolAttributes) => Promise<OraclePoolLike>;
+
+export interface OracleSettings {
+  connectString: string;
+  user: string;
+  password: string;
+  poolMax: number;
+  connectTimeoutMs: number;
+  callTimeoutMs: number;
+  queueTimeoutMs: number;
+}
+
+/**
+ * Errors that mean "the database is unreachable or too slow" rather than "the query is wrong":
+ * network and connect failures (NJS-5xx), pool queue timeouts, call timeouts, lost sessions, TNS errors.
+ */
+const TRANSIENT_ORACLE_ERROR =
+  /^(NJS-5\d\d|NJS-040|NJS-076|NJS-123|NJS-065|NJS-003|DPI-1067|DPI-1080|ORA-0311[34]|ORA-03135|ORA-03156|ORA-01012|ORA-0?2396|ORA-12\d\d\d)$/;
+
+export const isTransientOracleError = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_ORACLE_ERROR.test(code);
+};
+
+type OracleDriver = typeof oracledb;
+let driver: Promise<OracleDriver> | undefined;
+
+/**
+ * node-oracledb is imported on first use, not at module load: it is half of price-fetcher's bundle and pulls
+ * in net, tls, dgram, readline and worker_threads. The build splits it into its own chunk, so only Oracle
+ * mode pays for it, during init (the pool is created there), and the embedded engine never loads it.
+ */
+const loadDriver = (): Promise<OracleDriver> =>
+  (driver ??= import('oracledb').then((module) => module.default));
+
+/** NUMBER columns are fetched as strings: amounts never pass through a binary float. */
+const executeOptions = (db: OracleDriver): oracledb.ExecuteOptions => ({
+  outFormat: db.OUT_FORMAT_OBJECT,
+  fetchTypeHandler: (metadata) => (metadata.dbType === db.DB_TYPE_NUMBER ? { type: db.STRING } : undefined),
+});
+
+/**
+ * Oracle through node-oracledb thin mode (pure JavaScript, no Instant Client in the zip).
+ * One pool per container, sized for Lambda (one request at a time per container), with every wait bounded
+ * well below the function timeout: TCP/TLS connect, the pool queue, and each round trip.
+ */
+export class OracleSqlClient implements SqlClient {
+  readonly engine = 'oracle' as const;
+  private pool: Promise<OraclePoolLike> | undefined;
+  /** The resolved pool, kept for synchronous stats(). */
+  private currentPool: OraclePoolLike | undefined;
+  private readonly settings: OracleSettings;
+  private readonly createPool: CreateOraclePool;
+  private readonly logger: Logger | undefined;
+  /** Set with the pool, once the driver is loaded. */
+  private executeOptions: oracledb.ExecuteOptions | undefined;
+
+  constructor(options: { settings: OracleSettings; createPool?: CreateOraclePool; logger?: Logger }) {
+    this.settings = options.settings;
+    this.createPool =
+      options.createPool ?? (async (attributes) => (await loadDriver()).createPool(attributes));
+    this.logger = options.logger;
+  }
+
+  /** Pool attributes; exported through this method so the sizing and timeouts are testable. */
+  poolAttributes(): oracledb.PoolAttributes {
+    const { connectString, user, password, poolMax, connectTimeoutMs, queueTimeoutMs } = this.settings;
+    const connectTimeoutSeconds = Math.max(1, Math.ceil(connectTimeoutMs / 1000));
+    return {
+      connectString,
+      user,
+      password,
+      poolMin: 0,
+      poolMax,
+      poolIncrement: 1,
+      // Idle connections are closed after a minute: a frozen Lambda container should not pin sessions.
+      poolTimeout: 60,
+      poolPingInterval: 60,
+      queueTimeout: queueTimeoutMs,
+      queueMax: 10,
+      connectTimeout: connectTimeoutSeconds,
+      transportConnectTimeout: connectTimeoutSeconds,
+      retryCount: 0,
+      enableStatistics: false,
+    };
+  }
+
+  async warm(): Promise<void> {
+    await this.getPool();
+  }
+
+  private getPool(): Promise<OraclePoolLike> {
+    if (!this.pool) {
+      this.pool = loadDriver()
+        .then((db) => {
+          this.executeOptions ??= executeOptions(db);
+          return this.createPool(this.poolAttributes());
+        })
+        .then(
+          (pool) => {
+            this.currentPool = pool;
+            return pool;
+          },
+          (error: unknown) => {
+            this.pool = undefined;
+            throw error;
+          },
+        );
+    }
+    return this.pool;
+  }
+
+  async acquire(): Promise<SqlLease> {
+    const { connectTimeoutMs, queueTimeoutMs, callTimeoutMs } = this.settings;
+    let connection: OracleConnectionLike;
+    try {
+      const pool = await this.getPool();
+      // The driver's own timeouts should fire first; this guard bounds anything they miss.
+      connection = await withDeadline(
+        pool.getConnection(),
+        connectTimeoutMs + queueTimeoutMs,
+        (late) => void late.close().catch(() => undefined),
+        'oracle getConnection',
+      );
+    } catch (error) {
+      throw new SourceUnavailableError(error);
+    }
+    connection.callTimeout = callTimeoutMs;
+    return new OracleLease(connection, this.executeOptions!, this.logger);
+  }
+
+  stats(): SqlPoolStats {
+    return { open: this.currentPool?.connectionsOpen ?? 0, inUse: this.currentPool?.connectionsInUse ?? 0 };
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    this.currentPool = undefined;
+    if (pool) await (await pool).close(0);
+  }
+}
+
+class OracleLease implements SqlLease {
+  private released = false;
+  private readonly connection: OracleConnectionLike;
+  private readonly options: oracledb.ExecuteOptions;
+  private readonly logger: Logger | undefined;
+
+  constructor(
+    connection: OracleConnectionLike,
+    options: oracledb.ExecuteOptions,
+    logger: Logger | undefined,
+  ) {
+    this.connection = connection;
+    this.options = options;
+    this.logger = logger;
+  }
+
+  async query(sql: string, binds: SqlBinds): Promise<SqlRow[]> {
+    try {
+      const result = await this.connection.execute(sql, binds, this.options);
+      return (result.rows ?? []) as SqlRow[];
+    } catch (error) {
+      if (isTransientOracleError(error)) throw new SourceUnavailableError(error);
+      throw error;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      await this.connection.close();
+    } catch (error) {
+      // A connection broken by a timeout cannot be closed cleanly; the pool drops it either way.
+      this.logger?.warn('Oracle connection close failed', { errorCode: (error as { code?: string }).code });
+    }
+  }
+}

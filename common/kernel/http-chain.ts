@@ -1,0 +1,76 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { AppContext, HttpEvent, HttpHandler, HttpResult } from '../types/lambda.ts';
+import type { SqlClient } from '../clients/sql/sql-client.ts';
+import type { AuditOptions } from '../middleware/audit.ts';
+import { audit } from '../middleware/audit.ts';
+import { dbConnection } from '../middleware/db-connection.ts';
+import type { HealthProbe } from '../middleware/health-check.ts';
+import { healthCheck } from '../middleware/health-check.ts';
+import { httpErrorHandler } from '../middleware/http-error-handler.ts';
+import { requestContext } from '../middleware/request-context.ts';
+
+/**
+ * The OWASP REST set (HSTS, nosniff, frame DENY, no-referrer; CSP is set with the JSON body). The
+ * browser-document headers Middy also offers (COEP, Permissions-Policy, ...) mean nothing on a JSON API.
+ */
+const API_SECURITY_HEADERS = {
+  contentSecurityPolicy: false,
+  crossOriginEmbedderPolicy: false,
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: false,
+  dnsPrefetchControl: false,
+  downloadOptions: false,
+  originAgentCluster: false,
+  permissionsPolicy: false,
+  permittedCrossDomainPolicies: false,
+  reportingEndpoints: false,
+  reportTo: false,
+  xssProtection: false,
+} as const;
+
+export interface HttpChainOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Allowed origins: one origin, `*`, or a comma-separated list. */
+  corsOrigin: string;
+  audit: Omit<AuditOptions, 'logger' | 'metrics'>;
+  health: { checks: Record<string, HealthProbe>; version: string };
+  /** Present for functions that read the SQL source. */
+  sql?: SqlClient;
+}
+
+/**
+ * The standard chain every HTTP function uses. Middy runs `before` in this order and `after`/`onError`
+ * in reverse, so the order below is deliberate:
+ * - logger and metrics outermost: context on every line, metrics flushed last;
+ * - the health check answers direct invokes before any HTTP concern (and is not audited);
+ * - CORS and security headers outside the error handler, so error responses get them too;
+ * - the audit inside the error handler, so it sees the error and a failed audit write becomes a 503;
+ * - the connection innermost, released before the audit is written.
+ */
+export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) => {
+  const { logger, metrics } = opts;
+  const origins = opts.corsOrigin
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+
+  const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler)
+    // logEvent is pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true must not put whole events (headers,
+    // bodies, tokens) in the log of a regulated service.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(requestContext({ logger, metrics }))
+    .use(healthCheck({ ...opts.health, logger }))
+    .use(httpCors({ origins, maxAge: 600 }))
+    .use(httpSecurityHeaders(API_SECURITY_HEADERS))
+    .use(httpErrorHandler({ logger, metrics }))
+    .use(audit({ ...opts.audit, logger, metrics }));
+  return opts.sql ? chain.use(dbConnection({ client: opts.sql })) : chain;
+};

@@ -1,0 +1,77 @@
+import * as z from 'zod/mini';
+import { captureOutput, logLines } from '#testing/capture-output.ts';
+import { freePort } from '#testing/free-port.ts';
+import { recordingProxy } from '#testing/recording-proxy.ts';
+import { TestStores } from '#testing/test-stores.ts';
+import { BaseEnvSchema } from '../../utils/env.ts';
+import type { FunctionKernel } from '../function-kernel.ts';
+import { INIT_WARM_UP_BUDGET_MS, createFunctionKernel } from '../function-kernel.ts';
+
+let stores: TestStores;
+const kernels: FunctionKernel[] = [];
+
+const kernelWith = (overrides: Record<string, string>): FunctionKernel => {
+  const kernel = createFunctionKernel(
+    z.parse(BaseEnvSchema, { ...stores.configServiceEnv(), LOG_LEVEL: 'WARN', ...overrides }),
+  );
+  kernels.push(kernel);
+  return kernel;
+};
+
+beforeAll(async () => {
+  stores = await TestStores.start();
+});
+afterAll(async () => {
+  for (const kernel of kernels) kernel.dynamo.destroy();
+  await stores.close();
+});
+
+describe('FunctionKernel.warmUp (the init phase)', () => {
+  it("makes the DynamoDB client's first request, to the audit table, and waits for the function's own", async () => {
+    const proxy = await recordingProxy(stores.endpoint);
+    try {
+      const kernel = kernelWith({ DYNAMODB_ENDPOINT: proxy.endpoint });
+      let ownDone = false;
+      const own = new Promise<void>((resolve) => setTimeout(resolve, 50)).then(() => {
+        ownDone = true;
+      });
+
+      const { lines } = await captureOutput(() => kernel.warmUp(own));
+
+      expect(proxy.operations()).toEqual(['DescribeTable']);
+      expect(ownDone).toBe(true);
+      expect(logLines(lines)).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('never rejects: a store that is down is logged by error name and left to the first request', async () => {
+    const kernel = kernelWith({ DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
+
+    const { lines } = await captureOutput(() => kernel.warmUp(Promise.reject(new Error('pool down'))));
+
+    expect(logLines(lines)).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Audit table not reachable at init; the first request will try again',
+        errorName: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('stops waiting after its budget, says so, and lets the function serve', async () => {
+    const kernel = kernelWith({});
+    const never = new Promise<void>(() => undefined);
+
+    const { lines } = await captureOutput(() => kernel.warmUp(never));
+
+    expect(logLines(lines)).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Init warm-up still running after its budget; serving anyway',
+        budgetMs: INIT_WARM_UP_BUDGET_MS,
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import {
+  BaseEnvSchema,
+  SqlEnvSchema,
+  loadEnv,
+  refineAuditRetention,
+  refineSqlEnv,
+} from '#common/utils/env.ts';
+
+/** price-fetcher's environment: the kernel's base and SQL variables, nothing else. */
+export const PriceFetcherEnvSchema = z
+  .extend(BaseEnvSchema, SqlEnvSchema.shape)
+  .check(z.superRefine(refineSqlEnv), z.superRefine(refineAuditRetention));
+export type PriceFetcherEnv = z.infer<typeof PriceFetcherEnvSchema>;
+
+export const loadPriceFetcherEnv = (env: NodeJS.ProcessEnv = process.env): PriceFetcherEnv =>
+  loadEnv(PriceFetcherEnvSchema, env);

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent } from '#common/types/lambda.ts';
+
+const recorded = (): HttpEvent =>
+  JSON.parse(
+    readFileSync(join(process.cwd(), 'infra-local', 'events', 'price-event.json'), 'utf8'),
+  ) as HttpEvent;
+
+export interface EventOptions {
+  method?: string;
+  /** The request path; also the route template unless `resource` is given. */
+  path?: string;
+  /** The route template API Gateway matched, e.g. `/config/{key}`. */
+  resource?: string;
+  pathParameters?: Record<string, string> | null;
+  /** Each value is one occurrence; an array repeats the parameter. */
+  query?: Record<string, string | string[]> | null;
+  headers?: Record<string, string>;
+  body?: string | null;
+}
+
+/**
+ * An API Gateway REST proxy event with the shape `sam local start-api` produces, built from the recorded
+ * price-event.json: single- and multi-value query parameters and headers kept consistent.
+ */
+export const apiEvent = (options: EventOptions = {}): HttpEvent => {
+  const event = recorded();
+  const method = options.method ?? 'GET';
+  event.httpMethod = method;
+  event.requestContext.httpMethod = method;
+  if (options.path) {
+    event.path = options.path;
+    event.resource = options.path;
+    event.requestContext.path = options.path;
+    event.requestContext.resourcePath = options.path;
+  }
+  if (options.resource) {
+    event.resource = options.resource;
+    event.requestContext.resourcePath = options.resource;
+  }
+  if (options.pathParameters !== undefined) event.pathParameters = options.pathParameters;
+  if (options.query !== undefined) {
+    if (options.query === null) {
+      event.queryStringParameters = null;
+      event.multiValueQueryStringParameters = null;
+    } else {
+      const entries = Object.entries(options.query).map(
+        ([key, value]) => [key, Array.isArray(value) ? value : [value]] as const,
+      );
+      event.multiValueQueryStringParameters = Object.fromEntries(entries);
+      event.queryStringParameters = Object.fromEntries(
+        entries.map(([key, values]) => [key, values[values.length - 1]!]),
+      );
+    }
+  }
+  if (options.headers) {
+    event.headers = { ...event.headers, ...options.headers };
+    event.multiValueHeaders = {
+      ...event.multiValueHeaders,
+      ...Object.fromEntries(Object.entries(options.headers).map(([key, value]) => [key, [value]])),
+    };
+  }
+  if (options.body !== undefined) event.body = options.body;
+  event.requestContext.requestId = randomUUID();
+  return event;
+};
+
+/** A Lambda context like the runtime passes, with a fresh request id. */
+export const lambdaContext = (functionName = 'price-fetcher-test'): Context => ({
+  awsRequestId: randomUUID(),
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+  memoryLimitInMB: '512',
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'test',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});

@@ -1,0 +1,53 @@
+// Stops whichever local stores are running: the lite dynalite started by `npm run dev:env`, and the Docker
+// stack (`docker compose down`; the named volumes keep Oracle's and DynamoDB Local's data).
+// Safe to run when nothing is running.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCommand } from '#infra-local/docker/command-runner.ts';
+import {
+  DockerStackError,
+  dockerEngineAnswers,
+  stackContainers,
+  stopDockerStack,
+} from '#infra-local/docker/compose-stack.ts';
+import { repoRoot } from '#build/paths.ts';
+import { stateDir } from '#infra-local/lite/state-dir.ts';
+import { DYNALITE_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
+
+const root = repoRoot();
+const say = (line: string) => process.stdout.write(`db:stop: ${line}\n`);
+let stopped = 0;
+
+const pid = readPid(root, DYNALITE_PID_FILE);
+const pidFile = join(stateDir(root), DYNALITE_PID_FILE);
+if (pid === undefined) {
+  rmSync(pidFile, { force: true });
+} else {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (readPid(root, DYNALITE_PID_FILE) !== undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (readPid(root, DYNALITE_PID_FILE) !== undefined) process.kill(pid, 'SIGKILL');
+  rmSync(pidFile, { force: true });
+  say(`stopped dynalite (pid ${pid}); its data stays in .local/dynamodb`);
+  stopped += 1;
+}
+
+// Only ask Docker when an engine answers quickly: on a machine without Docker this costs nothing.
+if (await dockerEngineAnswers(runCommand)) {
+  const containers = await stackContainers(runCommand, root);
+  if (containers.length > 0) {
+    try {
+      await stopDockerStack(runCommand, root);
+    } catch (error) {
+      if (!(error instanceof DockerStackError)) throw error;
+      process.stderr.write(`db:stop: ${error.message}\n`);
+      process.exit(1);
+    }
+    say(`stopped the Docker stack (${containers.length} container(s)); data stays in its named volumes`);
+    stopped += 1;
+  }
+}
+
+if (stopped === 0) say('nothing running (no lite stores from dev:env, no Docker stack)');

@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { dynamoReachable } from '#infra-local/lite/stores.ts';
+import { freePort } from '#testing/free-port.ts';
+
+const run = promisify(execFile);
+
+/** Runs a CLI the way npm does, from the repo root; resolves with its output even when it exits non-zero. */
+const cli = async (script: string, args: string[], env: Record<string, string> = {}) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [script, ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+};
+
+describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
+  let dir: string;
+  let envVars: string;
+  let endpoint: string;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pricing-cli-'));
+    endpoint = `http://127.0.0.1:${await freePort()}`;
+    envVars = join(dir, 'env.json');
+    writeFileSync(
+      envVars,
+      JSON.stringify({
+        Parameters: { DYNAMODB_ENDPOINT: endpoint },
+        PriceFetcherFunction: { SQLITE_PATH: join(dir, 'price.db') },
+      }),
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('invoke:price prints the Lambda result on stdout, starting and then stopping its own stores', async () => {
+    const { code, stdout, stderr } = await cli('tools/local/invoke.ts', [
+      'price-fetcher',
+      '--event',
+      'infra-local/events/price-event.json',
+      '--env-vars',
+      envVars,
+      '--no-build',
+    ]);
+
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
+    expect(stderr).toContain('(started for this run)');
+    expect(await dynamoReachable(endpoint)).toBe(false);
+  });
+
+  it('--env-vars overrides a template variable, as with sam local invoke', async () => {
+    writeFileSync(
+      envVars,
+      JSON.stringify({
+        Parameters: { DYNAMODB_ENDPOINT: endpoint, APP_VERSION: '9.9.9-override' },
+        PriceFetcherFunction: { SQLITE_PATH: join(dir, 'price.db') },
+      }),
+    );
+    const eventFile = join(dir, 'health.json');
+    writeFileSync(eventFile, JSON.stringify({ health_check: true }));
+
+    const { code, stdout } = await cli('tools/local/invoke.ts', [
+      'price-fetcher',
+      '--event',
+      eventFile,
+      '--env-vars',
+      envVars,
+      '--no-build',
+    ]);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok', version: '9.9.9-override' });
+  });
+
+  it('refuses an unknown function or an unreadable event with a clear message', async () => {
+    const unknown = await cli('tools/local/invoke.ts', ['no-such-fn', '--event', 'x.json', '--no-build']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No function "no-such-fn"');
+
+    const missing = await cli('tools/local/invoke.ts', [
+      'price-fetcher',
+      '--event',
+      join(dir, 'nope.json'),
+      '--no-build',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read event');
+  });
+
+  it('dev:env starts the stores once, is safe to run twice, and db:stop stops them', async () => {
+    const env = { LITE_STATE_DIR: join(dir, 'state') };
+    try {
+      const first = await cli('tools/local/dev-env.ts', ['--env-vars', envVars], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`DynamoDB API (dynalite) started at ${endpoint}`);
+      expect(first.stdout).toMatch(/table pricing-audit-local: created/);
+      expect(first.stdout).toMatch(/seeded, \d+ products/);
+
+      const second = await cli('tools/local/dev-env.ts', ['--env-vars', envVars], env);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain('already answering');
+      expect(second.stdout).toMatch(/table pricing-audit-local: exists/);
+
+      const reseed = await cli('tools/local/db-seed.ts', ['--env-vars', envVars], env);
+      expect(reseed.stdout).toMatch(/rebuilt from infra-local\/seed\/product-prices\.sql \(\d+ products\)/);
+    } finally {
+      const stop = await cli('tools/local/db-stop.ts', [], env);
+      expect(stop.stdout).toContain('stopped dynalite');
+    }
+    expect(await dynamoReachable(endpoint)).toBe(false);
+    const again = await cli('tools/local/db-stop.ts', [], { LITE_STATE_DIR: join(dir, 'state') });
+    expect(again.stdout).toContain('nothing running');
+  });
+});

@@ -1,0 +1,194 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildApiEvent } from '#infra-local/lite/event-spec.ts';
+import { templatePath } from '#build/paths.ts';
+import { formatForRepo } from '#infra-local/lite/prettier-format.ts';
+import { readTemplate } from '#build/template.ts';
+import { readTemplateTables } from '#infra-local/seed/template-tables.ts';
+
+/** Function names: kebab-case, as folders, routes and bundle names use them. */
+export const FUNCTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const MAX_NAME_LENGTH = 40;
+
+export class ScaffoldError extends Error {
+  /** 2 for a bad name (usage), 1 for a conflict with what exists. */
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = 'ScaffoldError';
+    this.exitCode = exitCode;
+  }
+}
+
+interface Names {
+  name: string;
+  Pascal: string;
+  camel: string;
+  CONST: string;
+}
+
+const namesOf = (name: string): Names => {
+  const words = name.split('-');
+  const Pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+  return {
+    name,
+    Pascal,
+    camel: Pascal[0]!.toLowerCase() + Pascal.slice(1),
+    CONST: words.join('_').toUpperCase(),
+  };
+};
+
+const render = (root: string, template: string, names: Names): string =>
+  readFileSync(join(root, 'tools', 'scaffold', 'templates', template), 'utf8')
+    .replaceAll('__Pascal__', names.Pascal)
+    .replaceAll('__camel__', names.camel)
+    .replaceAll('__CONST__', names.CONST)
+    .replaceAll('__name__', names.name);
+
+/** Inserts the new resources at the end of the template's Resources section, leaving every other line as is. */
+const withResources = (template: string, block: string): string => {
+  const lines = template.split('\n');
+  const start = lines.findIndex((line) => /^Resources:\s*(#.*)?$/.test(line));
+  if (start < 0)
+    throw new ScaffoldError('infra-local/local-debug.yaml has no top-level "Resources:" section');
+  let end = lines.findIndex((line, index) => index > start && /^\S/.test(line) && !line.startsWith('#'));
+  if (end < 0) end = lines.length;
+  while (end > start + 1 && lines[end - 1]!.trim() === '') end -= 1;
+  const after = lines.slice(end).join('\n').replace(/^\n*/, '');
+  return [
+    ...lines.slice(0, end),
+    ...block.replace(/\n+$/, '').split('\n'),
+    '',
+    ...(after ? [after] : []),
+  ].join('\n');
+};
+
+/** Adds the function's audit action to the AuditAction constant (the audit item schema derives from it). */
+const withAuditAction = (source: string, names: Names): string => {
+  const block = /(export const AuditAction = \{\n)([\s\S]*?)(\} as const;)/.exec(source);
+  if (!block)
+    throw new ScaffoldError(
+      'common/constants/audit.ts has no "export const AuditAction = { ... } as const;"',
+    );
+  const entry = `  ${names.Pascal}Read: '${names.CONST}_READ',\n`;
+  return source.replace(block[0], `${block[1]}${block[2]}${entry}${block[3]}`);
+};
+
+export interface ScaffoldResult {
+  created: string[];
+  changed: string[];
+}
+
+/**
+ * Creates a working function: dto, handler, service, repository, model, config, tests, a recorded event and
+ * seed items; adds it and its table to the SAM template (so the build, the lite runner and SAM pick it up),
+ * its audit action to the kernel constant and `invoke:<name>` to package.json. Everything is rendered and
+ * checked in memory first; files are written only when all of it is consistent.
+ */
+export const newFunction = async (root: string, name: string): Promise<ScaffoldResult> => {
+  if (!FUNCTION_NAME.test(name) || name.length > MAX_NAME_LENGTH) {
+    throw new ScaffoldError(
+      `"${name}" is not a function name: use kebab-case (lower-case letters and digits, words joined by "-", starting with a letter), at most ${MAX_NAME_LENGTH} characters`,
+      2,
+    );
+  }
+  const names = namesOf(name);
+  const fnDir = join(root, 'functions', name);
+  const templateFile = templatePath(root);
+  const functions = readTemplate(templateFile);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const auditPath = join(root, 'common', 'constants', 'audit.ts');
+  const auditSource = readFileSync(auditPath, 'utf8');
+
+  const conflicts = [
+    existsSync(fnDir) && `functions/${name} exists`,
+    functions.some((fn) => fn.name === name || fn.logicalId === `${names.Pascal}Function`) &&
+      `the template already declares ${names.Pascal}Function or a function built from dist/${name}`,
+    functions.some((fn) => fn.routes.some((route) => route.path === `/${name}`)) &&
+      `the template already routes /${name}`,
+    `invoke:${name}` in pkg.scripts && `package.json already has a script invoke:${name}`,
+    auditSource.includes(`${names.Pascal}Read:`) && `AuditAction.${names.Pascal}Read exists`,
+  ].filter((conflict): conflict is string => typeof conflict === 'string');
+  if (conflicts.length > 0) throw new ScaffoldError(`cannot create ${name}: ${conflicts.join('; ')}`);
+
+  const eventFile = join('infra-local', 'events', `${name}-event.json`);
+  const files: Record<string, string> = {
+    [join('functions', name, 'src', 'env.ts')]: render(root, 'env.ts.tpl', names),
+    [join('functions', name, 'src', 'dto.ts')]: render(root, 'dto.ts.tpl', names),
+    [join('functions', name, 'src', 'service.ts')]: render(root, 'service.ts.tpl', names),
+    [join('functions', name, 'src', 'repository-dynamodb.ts')]: render(
+      root,
+      'repository-dynamodb.ts.tpl',
+      names,
+    ),
+    [join('functions', name, 'src', 'handler.ts')]: render(root, 'handler.ts.tpl', names),
+    [join('functions', name, 'tests', 'handler.test.ts')]: render(root, 'handler.test.ts.tpl', names),
+    [join('common', 'models', `${name}.ts`)]: render(root, 'model.ts.tpl', names),
+    [join('infra-local', 'seed', 'dynamodb', `${name}.json`)]: JSON.stringify([
+      { id: 'ITEM-1', name: `First ${name} item`, updatedAt: '2025-01-01T00:00:00.000Z' },
+    ]),
+    [eventFile]: JSON.stringify(
+      buildApiEvent({
+        method: 'GET',
+        path: `/${name}`,
+        query: [
+          ['id', 'ITEM-1'],
+          ['userId', '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c'],
+        ],
+        headers: [['X-Correlation-Id', `local-${name}-event-0001`]],
+      }),
+    ),
+  };
+  for (const file of Object.keys(files)) {
+    if (existsSync(join(root, file))) throw new ScaffoldError(`cannot create ${name}: ${file} exists`);
+  }
+  const changed: Record<string, string> = {
+    [join('infra-local', 'local-debug.yaml')]: withResources(
+      readFileSync(templateFile, 'utf8'),
+      render(root, 'template-resources.yaml.tpl', names),
+    ),
+    [join('common', 'constants', 'audit.ts')]: withAuditAction(auditSource, names),
+    'package.json': `${JSON.stringify(
+      {
+        ...pkg,
+        scripts: {
+          ...pkg.scripts,
+          [`invoke:${name}`]: `node tools/local/invoke.ts ${name} --default-event ${eventFile}`,
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  };
+
+  // The edited template must still parse and declare what was added, exactly as the build and SAM read it.
+  const check = mkdtempSync(join(tmpdir(), 'new-function-'));
+  try {
+    const copy = join(check, 'local-debug.yaml');
+    writeFileSync(copy, changed[join('infra-local', 'local-debug.yaml')]!);
+    const added = readTemplate(copy).find((fn) => fn.logicalId === `${names.Pascal}Function`);
+    const tables = readTemplateTables(copy).map((table) => table.tableName);
+    if (!added || added.routes[0]?.path !== `/${name}` || !tables.includes(`${name}-local`)) {
+      throw new ScaffoldError(
+        'the edited template did not declare the new function and table; nothing was written',
+      );
+    }
+    if (readTemplate(copy).length !== functions.length + 1) {
+      throw new ScaffoldError('the edited template lost a function; nothing was written');
+    }
+  } finally {
+    rmSync(check, { recursive: true, force: true });
+  }
+
+  const all = { ...files, ...changed };
+  for (const [file, text] of Object.entries(all)) {
+    const path = join(root, file);
+    const formatted = /\.(ts|json)$/.test(file) ? await formatForRepo(path, text) : text;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, formatted);
+  }
+  return { created: Object.keys(files), changed: Object.keys(changed) };
+};

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const ROOT = process.cwd();
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', '.local', 'coverage', '.aws-sam']);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const run = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+/** A throw-away copy of the repository (sources only; node_modules linked), so scaffolding never touches this one. */
+const copyRepository = (): string => {
+  const copy = mkdtempSync(join(tmpdir(), 'setup-new-function-'));
+  cpSync(ROOT, copy, { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
+};
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+describe('node setup.js (checks)', () => {
+  it('reports prerequisites, structure and local modes, and passes on this repository', async () => {
+    const result = await run(ROOT, ['setup.js']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}ok {3}Node\.js\s+v22\./m);
+    for (const tool of ['Docker (optional)', 'SAM CLI (optional)', 'AWS CLI (optional)']) {
+      expect(result.stdout).toContain(tool);
+    }
+    expect(result.stdout).toMatch(/^ {2}ok {3}folders and files/m);
+    expect(result.stdout).toMatch(/^ {2}ok {3}functions\/price-fetcher\s+all layers present/m);
+    expect(result.stdout).toMatch(/^ {2}ok {3}lite \(default\)\s+available/m);
+    expect(result.stdout).toMatch(/docker \(SAM \+ XE\)\s+(available|not available \(needs .+\))/);
+    expect(result.stdout).toContain('setup: ready');
+  });
+
+  it('fails, naming what is missing, when the structure is broken', async () => {
+    const copy = copyRepository();
+    try {
+      rmSync(join(copy, 'infra-local', 'seed', 'oracle'), { recursive: true });
+      rmSync(join(copy, 'functions', 'price-fetcher', 'src', 'dto.ts'));
+
+      const result = await run(copy, ['setup.js']);
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/FAIL folders and files\s+missing: infra-local\/seed\/oracle/);
+      expect(result.stdout).toMatch(/FAIL functions\/price-fetcher\s+missing: src\/dto\.ts/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('node setup.js new-function', () => {
+  let copy: string;
+  beforeAll(() => {
+    copy = copyRepository();
+  });
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  it('creates a function whose tests, lite invoke and lint pass straight away', async () => {
+    const created = await run(copy, ['setup.js', 'new-function', 'demo-fn']);
+    expect(created.code).toBe(0);
+    for (const layer of ['dto', 'handler', 'service', 'repository-dynamodb', 'env']) {
+      expect(existsSync(join(copy, 'functions', 'demo-fn', 'src', `${layer}.ts`))).toBe(true);
+    }
+    const template = readFileSync(join(copy, 'infra-local', 'local-debug.yaml'), 'utf8');
+    expect(template).toContain(readFileSync(join(ROOT, 'infra-local', 'local-debug.yaml'), 'utf8').trimEnd());
+    expect(template).toMatch(/^ {2}DemoFnFunction:\n {4}Type: AWS::Serverless::Function$/m);
+    const pkg = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['invoke:demo-fn']).toBe(
+      'node tools/local/invoke.ts demo-fn --default-event infra-local/events/demo-fn-event.json',
+    );
+
+    const envVars = join(copy, '.local', 'invoke-env.json');
+    mkdirSync(dirname(envVars), { recursive: true });
+    writeFileSync(
+      envVars,
+      JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}` } }),
+    );
+    const lite = { LITE_STATE_DIR: join(copy, '.local') };
+    const [tests, invoke, lint, types] = await Promise.all([
+      run(copy, ['node_modules/jest/bin/jest.js', '--ci', 'functions/demo-fn']),
+      // What `npm run invoke:demo-fn` runs, on a DynamoDB port of its own.
+      run(
+        copy,
+        [
+          'tools/local/invoke.ts',
+          'demo-fn',
+          '--default-event',
+          'infra-local/events/demo-fn-event.json',
+          '--env-vars',
+          envVars,
+        ],
+        lite,
+      ),
+      run(copy, [
+        'node_modules/eslint/bin/eslint.js',
+        'functions/demo-fn',
+        'common/models/demo-fn.ts',
+        'common/constants/audit.ts',
+      ]),
+      run(copy, ['node_modules/typescript/bin/tsc', '--noEmit']),
+    ]);
+
+    expect({ code: tests.code, output: tests.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    expect(tests.stderr).toMatch(/Tests: +4 passed, 4 total/);
+    expect({ code: invoke.code, stderr: invoke.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    const result = JSON.parse(invoke.stdout) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ id: 'ITEM-1' });
+    expect({ code: lint.code, output: lint.stdout }).toEqual({ code: 0, output: '' });
+    expect({ code: types.code, output: types.stdout }).toEqual({ code: 0, output: '' });
+    const formatted = await run(copy, [
+      'node_modules/prettier/bin/prettier.cjs',
+      '--check',
+      'functions/demo-fn',
+      'common',
+      'infra-local',
+      'package.json',
+    ]);
+    expect({ code: formatted.code, output: formatted.stdout + formatted.stderr }).toMatchObject({ code: 0 });
+    // Four real tools in child processes (jest, a lite invoke, eslint, tsc): a generous bound, not a speed target.
+  }, 240_000);
+
+  it('refuses a name that is not kebab-case, writing nothing', async () => {
+    const before = readFileSync(join(copy, 'infra-local', 'local-debug.yaml'), 'utf8');
+
+    const result = await run(copy, ['setup.js', 'new-function', 'Demo_Fn']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"Demo_Fn" is not a function name: use kebab-case');
+    expect(existsSync(join(copy, 'functions', 'Demo_Fn'))).toBe(false);
+    expect(readFileSync(join(copy, 'infra-local', 'local-debug.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a function that exists, naming the conflict', async () => {
+    const result = await run(copy, ['setup.js', 'new-function', 'price-fetcher']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot create price-fetcher: functions/price-fetcher exists');
+  });
+});
