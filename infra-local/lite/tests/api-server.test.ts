@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { AuditQuerySchema } from '#tools/audit/model.ts';
+import { queryAuditTrail } from '#tools/audit/query.ts';
 import { PassThrough } from 'node:stream';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { testApiAuthorizer, testApiFunctions, withToken } from '#testing/api-functions.ts';
 import type { LocalIssuer } from '#testing/identity.ts';
 import { startLocalIssuer } from '#testing/identity.ts';
-import { TestStores } from '#testing/test-stores.ts';
+import { TEST_AUDIT_TABLE, TestStores } from '#testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
 import { startApiServer } from '../api-server.ts';
 import { liteApiFunctions } from '../lite-env.ts';
@@ -450,6 +453,8 @@ describe('the token authorizer, run as API Gateway runs it', () => {
 
   it('passes requestContext.authorizer to the function: the audit item names the token subject, not the userId typed', async () => {
     const mine = await issuer.signToken({ sub: OTHER, roles: ['price-reader'] });
+    const someone = randomUUID();
+    const theirs = await issuer.signToken({ sub: someone, roles: ['price-reader'] });
 
     const served = await httpRequest(authServer.url, '/price?id=PROD-103', withToken(mine));
     const impersonating = await httpRequest(
@@ -467,6 +472,25 @@ describe('the token authorizer, run as API Gateway runs it', () => {
     expect(await stores.auditItemFor(String(impersonating.headers['x-request-id']))).toEqual([
       expect.objectContaining({ pk: `USER#${OTHER}`, status: 'REJECTED', errorCode: 'IDENTITY_MISMATCH' }),
     ]);
+
+    // A user's trail (what npm run audit:query -- --user <sub> reads): served reads and refused attempts.
+    await httpRequest(authServer.url, '/price?id=PROD-101', withToken(theirs));
+    await httpRequest(authServer.url, `/price?id=PROD-102&userId=${USER}`, withToken(theirs));
+    await httpRequest(authServer.url, '/price?id=PROD-999', withToken(theirs));
+    const trail = [];
+    for await (const page of queryAuditTrail(stores.documentClient(), {
+      tableName: TEST_AUDIT_TABLE,
+      query: AuditQuerySchema.parse({ by: 'user', userId: someone }),
+    }))
+      trail.push(...page.items);
+    expect(trail.map((item) => [item.productId, item.status, item.errorCode, item.sourceIp])).toEqual([
+      ['PROD-101', 'SUCCESS', undefined, '127.0.0.1'],
+      ['PROD-102', 'REJECTED', 'IDENTITY_MISMATCH', '127.0.0.1'],
+      ['PROD-999', 'NOT_FOUND', 'PRICE_NOT_FOUND', '127.0.0.1'],
+    ]);
+    expect(
+      trail.every((item) => typeof item.apiRequestId === 'string' && item.apiRequestId !== item.requestId),
+    ).toBe(true);
   });
 
   it('answers a CORS preflight without a token', async () => {
