@@ -32,7 +32,7 @@ import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
-import { SEED_REQUEST_ID } from '#infra-local/seed/seed-dynamodb.ts';
+import { SEED_REQUEST_ID } from '#testing/local-stack.ts';
 import {
   PutQuerySchema,
   ReadQuerySchema,
