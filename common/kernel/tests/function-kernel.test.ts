@@ -10,7 +10,10 @@ import { createFunctionKernel } from '../function-kernel.ts';
 let stores: TestStores;
 const kernels: FunctionKernel[] = [];
 
-const kernelWith = (overrides: Record<string, string>, options: { warmUpBudgetMs?: number } = {}): FunctionKernel => {
+const kernelWith = (
+  overrides: Record<string, string>,
+  options: { warmUpBudgetMs?: number } = {},
+): FunctionKernel => {
   const kernel = createFunctionKernel(
     z.parse(BaseEnvSchema, { ...stores.configServiceEnv(), LOG_LEVEL: 'WARN', ...overrides }),
     options,

@@ -135,7 +135,10 @@ describe('node setup.js new-function', () => {
       ],
       { LITE_STATE_DIR: join(copy, '.local') },
     );
-    expect({ code: invoke.code, stderr: invoke.stderr.slice(-3000) }).toMatchObject({ code: 0 });
+    expect({ code: invoke.code, stderr: invoke.stderr.slice(-3000) }).toEqual({
+      code: 0,
+      stderr: expect.any(String),
+    });
     const result = JSON.parse(invoke.stdout) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toMatchObject({ id: 'ITEM-1' });
@@ -143,7 +146,10 @@ describe('node setup.js new-function', () => {
     // The project's own rules, all of them: `npm run lint` and the whole `npm test` (less this file, which
     // would scaffold again), so a rule the scaffold does not satisfy (a size budget, a log group) fails here.
     const lint = await runNpm(copy, ['run', 'lint']);
-    expect({ code: lint.code, output: (lint.stdout + lint.stderr).slice(-3000) }).toMatchObject({ code: 0 });
+    expect({ code: lint.code, output: (lint.stdout + lint.stderr).slice(-3000) }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
     const tests = await runNpm(copy, [
       'test',
       '--',
@@ -151,7 +157,10 @@ describe('node setup.js new-function', () => {
       '--testPathIgnorePatterns',
       'tools/scaffold/tests/setup.test.ts',
     ]);
-    expect({ code: tests.code, output: tests.stderr.slice(-4000) }).toMatchObject({ code: 0 });
+    expect({ code: tests.code, output: tests.stderr.slice(-4000) }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
     expect(tests.stderr).toMatch(/^PASS functions\/demo-fn\/tests\/handler\.test\.ts/m);
     expect(tests.stderr).toMatch(/^PASS bench\/tests\/size-budget\.test\.ts/m);
     expect(tests.stderr).toMatch(/^PASS infra-local\/tests\/template-compliance\.test\.ts/m);
