@@ -3,7 +3,7 @@ import type { Role } from '#common/constants/roles.ts';
 import { evaluatePolicy } from '#common/utils/iam-policy.ts';
 import { readTemplate } from '#build/template.ts';
 import { templatePath } from '#build/paths.ts';
-import { buildPolicy } from '#functions/authorizer/src/policy.ts';
+import { buildPolicy } from '../src/policy.ts';
 
 const BASE = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/';
 const templateRoutes = readTemplate(templatePath(process.cwd())).flatMap((fn) => fn.routes);
