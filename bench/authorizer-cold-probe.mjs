@@ -1,9 +1,10 @@
 // One authorizer cold start, in a fresh process: import the bundle (module load + init, which awaits the key
-// set fetch), then verify one token. Usage: node bench/authorizer-cold-probe.mjs <bundle> <token>
+// set fetch), then verify one token. Usage: BENCH_TOKEN=<jwt> node bench/authorizer-cold-probe.mjs <bundle>
 import { pathToFileURL } from 'node:url';
 import { createLambdaContext } from '#infra-local/lite/lambda-context.mjs';
 
-const [bundle, token] = process.argv.slice(2);
+const [bundle] = process.argv.slice(2);
+const token = process.env.BENCH_TOKEN;
 const context = createLambdaContext({
   requestId: 'authorizer-cold-probe',
   functionName: 'bench',
