@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import { docsReply } from './api-docs.ts';
 import { toApiGatewayEvent } from './api-event.ts';
 import { BundleWatcher } from './bundle-watcher.ts';
 import { LambdaPool } from './lambda-pool.ts';
@@ -213,8 +214,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     let reply: HttpReply;
     let extra: string[] = apiHeaders;
     try {
+      const docs = rawPath.startsWith('/') ? await docsReply(options.root, method, rawPath) : undefined;
       if (!rawPath.startsWith('/')) {
         reply = gatewayReply(400, 'Bad Request');
+      } else if (docs) {
+        // The API's own document and its readable page: served by the gateway, no function, no token.
+        reply = docs;
       } else {
         const match = table.match(method, rawPath);
         const origin = req.headers.origin;

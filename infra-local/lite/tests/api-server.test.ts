@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ErrorBodySchema } from '#common/models/error.ts';
@@ -366,5 +367,39 @@ describe('access log', () => {
     ]);
     expect(accessLog.join('\n')).not.toContain(USER);
     expect(accessLog.join('\n')).not.toContain('PROD-101');
+  });
+});
+
+describe('the API document', () => {
+  it('serves the committed openapi.json at GET /openapi.json with no token', async () => {
+    const response = await httpRequest(server.url, '/openapi.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.body.toString('utf8')).toBe(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
+  });
+
+  it('serves a readable page at /docs from swagger-ui-dist, with no inline script under its CSP', async () => {
+    const page = await httpRequest(server.url, '/docs');
+    const bundle = await httpRequest(server.url, '/docs/swagger-ui-bundle.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const html = page.body.toString('utf8');
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([
+      'src="/docs/swagger-ui-bundle.js"',
+      'src="/docs/docs-init.js"',
+    ]);
+    expect(scripts.every(([, , inline]) => inline === '')).toBe(true);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript');
+    expect(bundle.body.length).toBeGreaterThan(100_000);
+  });
+
+  it('serves no other file under /docs, and only to GET', async () => {
+    expect((await httpRequest(server.url, '/docs/package.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/docs/../openapi.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/openapi.json', { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
