@@ -31,7 +31,8 @@ export default {
     '^#(common|functions|tools|build|testing|infra-local|bench)/(.*)$': '<rootDir>/$1/$2',
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // jose and oauth2-mock-server ship ESM only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|oauth2-mock-server)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   globalSetup: '<rootDir>/testing/global-setup.ts',
   testTimeout: 30000,
