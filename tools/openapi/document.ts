@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { createDocument } from 'zod-openapi';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
-import type { ErrorCode } from '#common/constants/error-codes.ts';
+import { ErrorCode } from '#common/constants/error-codes.ts';
 import { HttpHeader } from '#common/constants/http.ts';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { GatewayErrorSchema, registerSchemaDocs } from './schemas.ts';
-import { API_OPERATIONS, COMMON_ERRORS, COMPONENT_SCHEMAS, roleOf } from './operations.ts';
+import { API_OPERATIONS, COMPONENT_SCHEMAS, rolesOf } from './operations.ts';
 import type { ApiOperation } from './operations.ts';
-import { ERROR_STATUS, errorExample } from './errors.ts';
+import { errorExample, errorsOnEveryRoute, statusOf } from './errors.ts';
 
 export const SECURITY_SCHEME = 'bearerJwt';
 
@@ -42,8 +42,8 @@ const jsonContent = (
 /** One response per status: its error codes' examples, and the gateway's own body where it can answer too. */
 const errorResponses = (operation: ApiOperation): Record<string, ZodOpenApiResponseObject> => {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...COMMON_ERRORS, ...operation.errors]) {
-    const status = ERROR_STATUS[code];
+  for (const code of [...errorsOnEveryRoute(), ...operation.errors]) {
+    const status = statusOf(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   for (const status of Object.keys(GATEWAY_ANSWERS).map(Number)) {
@@ -77,14 +77,21 @@ const errorResponses = (operation: ApiOperation): Record<string, ZodOpenApiRespo
 };
 
 const toOperation = (operation: ApiOperation): ZodOpenApiOperationObject => {
-  const role = roleOf(operation);
+  const roles = rolesOf(operation);
+  if (roles.length === 0) {
+    throw new Error(
+      `${operation.method.toUpperCase()} ${operation.path}: no role allows it in common/constants/roles.ts`,
+    );
+  }
+  const named = roles.map((role) => `\`${role}\``).join(' or ');
   return {
     operationId: operation.operationId,
     summary: operation.summary,
-    description: `${operation.description}\n\nRequires a bearer token whose \`roles\` claim holds \`${role}\`.`,
+    description: `${operation.description}\n\nRequires a bearer token whose \`roles\` claim holds ${named}.`,
     tags: [operation.tag],
-    security: [{ [SECURITY_SCHEME]: [role] }],
-    'x-required-roles': [role],
+    // One requirement per role: any one of them is enough (OpenAPI ANDs the roles listed in one).
+    security: roles.map((role) => ({ [SECURITY_SCHEME]: [role] })),
+    'x-required-roles': roles,
     ...(operation.requestParams ? { requestParams: operation.requestParams } : {}),
     ...(operation.requestBody
       ? {
@@ -174,6 +181,24 @@ export const buildOpenApiDocument = (): ReturnType<typeof createDocument> => {
         },
       },
       schemas: COMPONENT_SCHEMAS,
+      responses: {
+        // Not an answer of any operation: what every path answers to a method it does not serve.
+        MethodNotAllowed: {
+          description:
+            'A method the path does not serve. API Gateway answers `{"message":"Method Not Allowed"}`; a ' +
+            'function invoked directly answers `METHOD_NOT_ALLOWED`. Both carry `Allow`.',
+          headers: {
+            Allow: { description: 'The methods this path serves.', schema: { type: 'string' } },
+          },
+          content: jsonContent(z.union([ErrorBodySchema, GatewayErrorSchema]), {
+            [ErrorCode.MethodNotAllowed]: {
+              summary: ErrorCode.MethodNotAllowed,
+              value: errorExample(ErrorCode.MethodNotAllowed, { path: '/price', method: 'get' }),
+            },
+            gateway405: { summary: 'API Gateway', value: { message: 'Method Not Allowed' } },
+          }),
+        },
+      },
     },
   });
   return preferOutputNames(document);

@@ -12,8 +12,9 @@ import {
   historyQuerySchema,
   putConfigBodySchema,
 } from '#functions/config-service/src/dto.ts';
-import { ROLE_BY_OPERATION } from './roles.ts';
-import type { Role } from './roles.ts';
+import { BODY_ERRORS } from './errors.ts';
+import type { Role } from '#common/constants/roles.ts';
+import { ROLE_PERMISSIONS, ROLES } from '#common/constants/roles.ts';
 import { GatewayErrorSchema } from './schemas.ts';
 
 /**
@@ -33,19 +34,12 @@ export interface ApiOperation {
   requestParams?: ZodOpenApiOperationObject['requestParams'];
   requestBody?: { schema: z.ZodMiniType; examples: Record<string, { summary: string; value: unknown }> };
   success: { description: string; schema: z.ZodMiniType; example: unknown };
-  /** The error codes this route can answer with, beside the ones every route can (see COMMON_ERRORS). */
+  /** The error codes this route can answer with, beside the ones every route can (errorsOnEveryRoute). */
   errors: ErrorCode[];
 }
 
 export const EXAMPLE_USER_ID = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const EXAMPLE_TIME = '2026-12-01T09:30:00.000Z';
-
-/** Every function route can answer these: a bad request, a body or method it does not take, an outage. */
-export const COMMON_ERRORS: readonly ErrorCode[] = [
-  ErrorCode.ValidationError,
-  ErrorCode.AuditUnavailable,
-  ErrorCode.InternalError,
-];
 
 const exampleItem = (key: keyof typeof ConfigRegistry, value: unknown, version: number) => ({
   key,
@@ -150,7 +144,12 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       schema: ConfigItemSchema,
       example: exampleItem('priceCacheSeconds', 120, 4),
     },
-    errors: [ErrorCode.ConfigNotFound, ErrorCode.VersionConflict, ErrorCode.ConfigUnavailable],
+    errors: [
+      ErrorCode.ConfigNotFound,
+      ErrorCode.VersionConflict,
+      ErrorCode.ConfigUnavailable,
+      ...BODY_ERRORS,
+    ],
   },
   {
     method: 'get',
@@ -186,5 +185,10 @@ export const COMPONENT_SCHEMAS = {
   GatewayError: GatewayErrorSchema,
 };
 
-/** The role an operation needs: from the identity table, so the document and the authorizer agree. */
-export const roleOf = (operation: ApiOperation): Role => ROLE_BY_OPERATION[operation.operationId]!;
+/** The roles that allow an operation, any one of them: the authorizer's own table (common/constants/roles.ts). */
+export const rolesOf = (operation: Pick<ApiOperation, 'method' | 'path'>): Role[] =>
+  ROLES.filter((role) =>
+    ROLE_PERMISSIONS[role].some(
+      (route) => route.method === operation.method.toUpperCase() && route.path === operation.path,
+    ),
+  );

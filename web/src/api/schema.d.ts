@@ -33,7 +33,7 @@ export interface paths {
      * The latest version of every configuration key
      * @description Keys are listed in registry order: `maintenanceMode` (When true, clients show a maintenance notice instead of prices.), `supportedCurrencies` (The ISO 4217 currencies prices may be quoted in.), `priceCacheSeconds` (How long a client may cache a price, in seconds.), `auditRetentionDays` (How many days audit items are kept before DynamoDB TTL removes them.). The read is audited.
      *
-     *     Requires a bearer token whose `roles` claim holds `config-reader`.
+     *     Requires a bearer token whose `roles` claim holds `config-reader` or `config-admin`.
      */
     get: operations['listConfig'];
     put?: never;
@@ -55,7 +55,7 @@ export interface paths {
      * The latest version of one configuration key
      * @description A well-formed name that is not a registry key is a 404 CONFIG_NOT_FOUND. The read is audited.
      *
-     *     Requires a bearer token whose `roles` claim holds `config-reader`.
+     *     Requires a bearer token whose `roles` claim holds `config-reader` or `config-admin`.
      */
     get: operations['getConfig'];
     /**
@@ -83,7 +83,7 @@ export interface paths {
      * Every version of one configuration key, newest first
      * @description Pages of `limit` versions (default 20, at most 100); `nextCursor` reads the next, older page. A cursor belongs to its key's history. The read is audited.
      *
-     *     Requires a bearer token whose `roles` claim holds `config-reader`.
+     *     Requires a bearer token whose `roles` claim holds `config-admin`.
      */
     get: operations['getConfigHistory'];
     put?: never;
@@ -174,7 +174,19 @@ export interface components {
       message: string;
     };
   };
-  responses: never;
+  responses: {
+    /** @description A method the path does not serve. API Gateway answers `{"message":"Method Not Allowed"}`; a function invoked directly answers `METHOD_NOT_ALLOWED`. Both carry `Allow`. */
+    MethodNotAllowed: {
+      headers: {
+        /** @description The methods this path serves. */
+        Allow?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -606,13 +618,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: The request body is over API Gateway’s 10 MB quota. */
+      /** @description `PAYLOAD_TOO_LARGE`; API Gateway: The request body is over API Gateway’s 10 MB quota. */
       413: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
+        };
+      };
+      /** @description `UNSUPPORTED_MEDIA_TYPE` */
+      415: {
+        headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description `INTERNAL_ERROR` */
