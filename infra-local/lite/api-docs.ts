@@ -36,7 +36,11 @@ const FILES: Readonly<Record<string, DocsFile>> = {
  * and the readable page at `/docs`. Neither needs a token: the contract is public, the data is not.
  * Returns undefined for any other request, which the API then serves.
  */
-export const docsReply = async (root: string, method: string, path: string): Promise<HttpReply | undefined> => {
+export const docsReply = async (
+  root: string,
+  method: string,
+  path: string,
+): Promise<HttpReply | undefined> => {
   if (method !== 'GET') return undefined;
   const target = path === '/docs/' ? '/docs' : path;
   const entry: DocsFile | undefined =

@@ -57,9 +57,20 @@ const PutConfigBodySchema = z.union(
   CONFIG_KEYS.map((key) => putConfigBodySchema(key)) as unknown as [z.ZodMiniType, ...z.ZodMiniType[]],
 );
 
-const ConfigListSchema = z.object({ items: z.array(ConfigItemSchema) });
+/**
+ * ConfigItemSchema stores `value` as any JSON and refines it against the key's registry schema; a JSON
+ * Schema cannot run that refinement, so the document says what it enforces: one of the registry schemas.
+ */
+const ConfigItemDocSchema = z.object({
+  ...ConfigItemSchema.shape,
+  value: z.union(
+    CONFIG_KEYS.map((key) => ConfigRegistry[key].schema) as unknown as [z.ZodMiniType, ...z.ZodMiniType[]],
+  ),
+});
+
+const ConfigListSchema = z.object({ items: z.array(ConfigItemDocSchema) });
 const ConfigHistorySchema = z.object({
-  items: z.array(ConfigItemSchema),
+  items: z.array(ConfigItemDocSchema),
   /** Pass as `cursor` to read the next (older) page; null on the last page. */
   nextCursor: z.nullable(z.string()),
 });
@@ -115,7 +126,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     requestParams: { path: ConfigPathSchema, query: ReadQuerySchema },
     success: {
       description: 'The latest version of the key.',
-      schema: ConfigItemSchema,
+      schema: ConfigItemDocSchema,
       example: exampleItem('priceCacheSeconds', 60, 3),
     },
     errors: [ErrorCode.ConfigNotFound, ErrorCode.ConfigUnavailable],
@@ -141,7 +152,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     },
     success: {
       description: 'The version just written (expectedVersion + 1).',
-      schema: ConfigItemSchema,
+      schema: ConfigItemDocSchema,
       example: exampleItem('priceCacheSeconds', 120, 4),
     },
     errors: [
@@ -176,8 +187,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
 /** Named in components.schemas, so every use is a `$ref` and the generated client gets these names. */
 export const COMPONENT_SCHEMAS = {
   Price: PriceSchema,
-  ConfigItem: ConfigItemSchema,
-  JsonValue: ConfigItemSchema.shape.value,
+  ConfigItem: ConfigItemDocSchema,
   ConfigList: ConfigListSchema,
   ConfigHistoryPage: ConfigHistorySchema,
   PutConfigBody: PutConfigBodySchema,

@@ -101,7 +101,7 @@ export interface components {
     ConfigItem: {
       /** @enum {string} */
       key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds' | 'auditRetentionDays';
-      value: components['schemas']['JsonValue'];
+      value: boolean | string[] | number;
       /**
        * @description A version number; each write adds one.
        * @example 3
@@ -112,15 +112,6 @@ export interface components {
       /** Format: uuid */
       updatedBy: string;
     };
-    JsonValue:
-      | string
-      | number
-      | boolean
-      | null
-      | components['schemas']['JsonValue'][]
-      | {
-          [key: string]: components['schemas']['JsonValue'];
-        };
     PutConfigBody:
       | {
           value: boolean;
