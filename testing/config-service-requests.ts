@@ -33,18 +33,24 @@ export const historyEvent = (key: string, query: Query = null): HttpEvent =>
     query,
   });
 
-/** PUT /config/{key}?userId=... with a JSON body (an object is serialised, a string is sent as is). */
+/** PUT /config/{key} (by the recorded caller, USER) with a JSON body (an object is serialised, a string is sent as is). */
 export const putEvent = (
   key: string,
   body: unknown,
-  options: { query?: Query; headers?: Record<string, string>; method?: string } = {},
+  options: {
+    query?: Query;
+    headers?: Record<string, string>;
+    method?: string;
+    caller?: { userId: string } | null;
+  } = {},
 ): HttpEvent =>
   apiEvent({
     method: options.method ?? 'PUT',
     resource: '/config/{key}',
     path: `/config/${encodeURIComponent(key)}`,
     pathParameters: { key },
-    query: options.query === undefined ? { userId: USER } : options.query,
+    query: options.query === undefined ? null : options.query,
+    ...(options.caller === undefined ? {} : { caller: options.caller }),
     headers: { 'Content-Type': 'application/json', ...options.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
