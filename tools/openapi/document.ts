@@ -145,7 +145,11 @@ const preferOutputNames = <D extends { components?: { schemas?: Record<string, u
  * `npm run openapi` writes it to openapi.json; `npm run lint` fails when that file is out of date.
  */
 export const buildOpenApiDocument = (): ReturnType<typeof createDocument> => {
-  registerSchemaDocs();
+  registerSchemaDocs(
+    API_OPERATIONS.flatMap((operation) =>
+      operation.requestParams?.query ? [operation.requestParams.query] : [],
+    ),
+  );
   const paths: ZodOpenApiPathsObject = {};
   for (const operation of API_OPERATIONS) {
     paths[operation.path] = { ...paths[operation.path], [operation.method]: toOperation(operation) };

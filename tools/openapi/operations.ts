@@ -69,8 +69,9 @@ const ConfigItemDocSchema = z.object({
 });
 
 const ConfigListSchema = z.object({ items: z.array(ConfigItemDocSchema) });
+/** History keeps every version as written, including values an earlier registry schema allowed. */
 const ConfigHistorySchema = z.object({
-  items: z.array(ConfigItemDocSchema),
+  items: z.array(ConfigItemSchema),
   /** Pass as `cursor` to read the next (older) page; null on the last page. */
   nextCursor: z.nullable(z.string()),
 });
@@ -188,6 +189,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
 export const COMPONENT_SCHEMAS = {
   Price: PriceSchema,
   ConfigItem: ConfigItemDocSchema,
+  ConfigVersion: ConfigItemSchema,
+  JsonValue: ConfigItemSchema.shape.value,
   ConfigList: ConfigListSchema,
   ConfigHistoryPage: ConfigHistorySchema,
   PutConfigBody: PutConfigBodySchema,

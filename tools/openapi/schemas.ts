@@ -35,9 +35,23 @@ const DOCS: ReadonlyArray<[z.ZodMiniType, Record<string, unknown>]> = [
   ],
 ];
 
+/** The `userId` query parameter of every route: deprecated, the caller is the token's subject. */
+const DEPRECATED_USER_ID = {
+  param: {
+    deprecated: true,
+    description:
+      'Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.',
+  },
+};
+
 let registered = false;
-export const registerSchemaDocs = (): void => {
+/** Registers the docs above, and marks `userId` deprecated in each of the operations' `queries`. */
+export const registerSchemaDocs = (queries: readonly unknown[]): void => {
   if (registered) return;
   registered = true;
   for (const [schema, meta] of DOCS) z.globalRegistry.add(schema, meta);
+  for (const query of queries) {
+    const userId = (query as z.ZodMiniObject).shape.userId;
+    if (userId) z.globalRegistry.add(userId, DEPRECATED_USER_ID);
+  }
 };

@@ -112,6 +112,29 @@ export interface components {
       /** Format: uuid */
       updatedBy: string;
     };
+    ConfigVersion: {
+      /** @enum {string} */
+      key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds' | 'auditRetentionDays';
+      value: components['schemas']['JsonValue'];
+      /**
+       * @description A version number; each write adds one.
+       * @example 3
+       */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: uuid */
+      updatedBy: string;
+    };
+    JsonValue:
+      | string
+      | number
+      | boolean
+      | null
+      | components['schemas']['JsonValue'][]
+      | {
+          [key: string]: components['schemas']['JsonValue'];
+        };
     PutConfigBody:
       | {
           value: boolean;
@@ -146,7 +169,7 @@ export interface components {
       items: components['schemas']['ConfigItem'][];
     };
     ConfigHistoryPage: {
-      items: components['schemas']['ConfigItem'][];
+      items: components['schemas']['ConfigVersion'][];
       nextCursor: string | null;
     };
     /** @description Every error a function answers. `code` is stable; `details` lists the invalid fields of a 400 and never quotes their values. */
@@ -190,8 +213,11 @@ export interface operations {
       query: {
         /** @description A product id as the legacy system issues it. */
         id: string;
-        /** @description The caller’s user id (a UUID, compared lower-cased). */
-        userId: string;
+        /**
+         * @deprecated
+         * @description Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.
+         */
+        userId?: string;
       };
       header?: never;
       path?: never;
@@ -225,22 +251,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: No token, or the token was refused by the authorizer. */
+      /** @description `UNAUTHENTICATED`; API Gateway: No token, or the token was refused by the authorizer. */
       401: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
-      /** @description API Gateway: The token is valid but does not carry the role this route needs. */
+      /** @description `IDENTITY_MISMATCH`; API Gateway: The token is valid but does not carry the role this route needs. */
       403: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
       /** @description `PRICE_NOT_FOUND` */
@@ -305,6 +339,10 @@ export interface operations {
   listConfig: {
     parameters: {
       query?: {
+        /**
+         * @deprecated
+         * @description Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.
+         */
         userId?: string;
       };
       header?: never;
@@ -339,22 +377,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: No token, or the token was refused by the authorizer. */
+      /** @description `UNAUTHENTICATED`; API Gateway: No token, or the token was refused by the authorizer. */
       401: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
-      /** @description API Gateway: The token is valid but does not carry the role this route needs. */
+      /** @description `IDENTITY_MISMATCH`; API Gateway: The token is valid but does not carry the role this route needs. */
       403: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
       /** @description API Gateway: The request body is over API Gateway’s 10 MB quota. */
@@ -406,6 +452,10 @@ export interface operations {
   getConfig: {
     parameters: {
       query?: {
+        /**
+         * @deprecated
+         * @description Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.
+         */
         userId?: string;
       };
       header?: never;
@@ -443,22 +493,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: No token, or the token was refused by the authorizer. */
+      /** @description `UNAUTHENTICATED`; API Gateway: No token, or the token was refused by the authorizer. */
       401: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
-      /** @description API Gateway: The token is valid but does not carry the role this route needs. */
+      /** @description `IDENTITY_MISMATCH`; API Gateway: The token is valid but does not carry the role this route needs. */
       403: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
       /** @description `CONFIG_NOT_FOUND` */
@@ -522,9 +580,12 @@ export interface operations {
   };
   putConfig: {
     parameters: {
-      query: {
-        /** @description The caller’s user id (a UUID, compared lower-cased). */
-        userId: string;
+      query?: {
+        /**
+         * @deprecated
+         * @description Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.
+         */
+        userId?: string;
       };
       header?: never;
       path: {
@@ -565,22 +626,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: No token, or the token was refused by the authorizer. */
+      /** @description `UNAUTHENTICATED`; API Gateway: No token, or the token was refused by the authorizer. */
       401: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
-      /** @description API Gateway: The token is valid but does not carry the role this route needs. */
+      /** @description `IDENTITY_MISMATCH`; API Gateway: The token is valid but does not carry the role this route needs. */
       403: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
       /** @description `CONFIG_NOT_FOUND` */
@@ -675,6 +744,10 @@ export interface operations {
   getConfigHistory: {
     parameters: {
       query?: {
+        /**
+         * @deprecated
+         * @description Deprecated: the caller is the token’s subject. Accepted only when it equals that subject; any other value is 403 IDENTITY_MISMATCH.
+         */
         userId?: string;
         limit?: string;
         cursor?: string;
@@ -714,22 +787,30 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description API Gateway: No token, or the token was refused by the authorizer. */
+      /** @description `UNAUTHENTICATED`; API Gateway: No token, or the token was refused by the authorizer. */
       401: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
-      /** @description API Gateway: The token is valid but does not carry the role this route needs. */
+      /** @description `IDENTITY_MISMATCH`; API Gateway: The token is valid but does not carry the role this route needs. */
       403: {
         headers: {
+          /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
+          'x-request-id'?: string;
+          /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
+          'x-correlation-id'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GatewayError'];
+          'application/json': components['schemas']['ErrorBody'] | components['schemas']['GatewayError'];
         };
       };
       /** @description `CONFIG_NOT_FOUND` */
