@@ -31,8 +31,8 @@ export default {
     '^#(common|functions|tools|build|testing|infra-local|bench)/(.*)$': '<rootDir>/$1/$2',
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
-  // jose and oauth2-mock-server ship ESM only too.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|oauth2-mock-server)/)'],
+  // jose, oauth2-mock-server and its basic-auth ship ESM only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|oauth2-mock-server|basic-auth)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   globalSetup: '<rootDir>/testing/global-setup.ts',
   testTimeout: 30000,

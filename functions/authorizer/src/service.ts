@@ -2,7 +2,7 @@ import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { errors, jwtVerify } from 'jose';
 import * as z from 'zod/mini';
 import type { Role } from '#common/constants/roles.ts';
-import { isRole } from '#common/constants/roles.ts';
+import { ROLES } from '#common/constants/roles.ts';
 import { MAX_AUTHORIZATION_HEADER_BYTES, RolesClaimSchema, SubjectSchema } from './dto.ts';
 
 /** Only asymmetric algorithms: `none` and HMAC (signable with the public key) are refused by jose. */
@@ -127,7 +127,7 @@ export class TokenVerifier {
       if (!parsed.success) throw new AuthenticationError('roles-claim-invalid', { subject: subject.data });
       names = parsed.data;
     }
-    const roles = [...new Set(names.filter(isRole))];
+    const roles = ROLES.filter((role) => names.includes(role));
     return { userId: subject.data, roles };
   }
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { stateDir } from '#infra-local/lite/state-dir.ts';
 import type { LocalIssuer } from './issuer.ts';
 import { startLocalIssuer } from './issuer.ts';
 
-/** Where the local issuer keeps its signing key, so tokens stay valid across restarts. */
-export const localKeyFile = (root: string): string => join(root, '.local', 'identity', 'signing-key.json');
+/** Where the local issuer keeps its signing key (under LITE_STATE_DIR), so tokens stay valid across restarts. */
+export const localKeyFile = (root: string): string => join(stateDir(root), 'identity', 'signing-key.json');
 
 /** True when an issuer answers its JWKS at `jwksUrl`. */
 export const issuerReachable = async (jwksUrl: string, timeoutMs = 1000): Promise<boolean> => {

@@ -2,7 +2,9 @@ import { AssertionError } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { isRole } from '#common/constants/roles.ts';
 
@@ -66,23 +68,26 @@ type RequestWithBody = IncomingMessage & { body?: Record<string, unknown>; query
 const loadOrCreateKey = async (server: OAuth2Server, options: LocalIssuerOptions): Promise<void> => {
   const algorithm = options.algorithm ?? 'RS256';
   const file = options.keyFile;
+  const readKey = (path: string): JWK => JSON.parse(readFileSync(path, 'utf8')) as JWK;
   if (file && existsSync(file)) {
-    await server.issuer.keys.add(JSON.parse(readFileSync(file, 'utf8')) as JWK);
+    await server.issuer.keys.add(readKey(file));
     return;
   }
-  const key = await server.issuer.keys.generate(algorithm);
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  try {
-    // 'wx': two processes starting at once keep the first key written, and both then use it.
-    writeFileSync(file, JSON.stringify(key), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const other = new OAuth2Server();
-    await other.issuer.keys.add(JSON.parse(readFileSync(file, 'utf8')) as JWK);
-    const [kept] = other.issuer.keys.toJSON(true);
-    await server.issuer.keys.add(kept!);
+  // Generated here and added as a plain copy: the library's own generate() checks the JWK's prototype, which
+  // fails when WebCrypto's result comes from another realm (Jest's sandbox).
+  const pair = await generateKeyPair(algorithm, { extractable: true });
+  let key: JWK = { ...(await exportJWK(pair.privateKey)), alg: algorithm, kid: randomUUID() };
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      // 'wx': when two processes start at once, the first key written is the one both use.
+      writeFileSync(file, JSON.stringify(key), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      key = readKey(file);
+    }
   }
+  await server.issuer.keys.add(key);
 };
 
 const list = (value: unknown): string => (typeof value === 'string' ? value : '');
