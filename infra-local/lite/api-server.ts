@@ -315,6 +315,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
                 : decision.kind === 'forbidden'
                   ? gatewayReply(403, 'User is not authorized to access this resource')
                   : gatewayReply(500, 'Internal server error');
+            // A browser on another origin can read the refusal only with CORS headers: the API declares
+            // them on its DEFAULT_4XX/5XX gateway responses for the origins the function allows.
+            const corsOrigin = req.headers.origin
+              ? allowedOrigin(match.route.target.corsOrigins, req.headers.origin)
+              : undefined;
+            if (corsOrigin) extra = [...extra, 'Access-Control-Allow-Origin', corsOrigin, 'Vary', 'Origin'];
           }
         }
       }

@@ -34,12 +34,13 @@ const start = async () => {
     byId('session-who').textContent = `Signed in as ${user.userId} (${user.roles.join(', ') || 'no roles'})`;
     show(byId('session-bar'));
     show(byId('sign-in'), false);
-    show(byId('lookup'), hasRole('price-reader'));
+    // The API decides who may look up prices: a user without the role sees its 403 explained.
+    show(byId('lookup'));
     const config = hasRole('config-reader', 'config-admin');
     show(byId('config'), config);
     if (config) void configAdmin.refresh();
     status.textContent = 'Signed in.';
-    byId(hasRole('price-reader') ? 'product' : 'main').focus();
+    byId('product').focus();
   };
 
   show(byId('local-idp'), session.isLocal);
