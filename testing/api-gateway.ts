@@ -78,6 +78,7 @@ export const apiEvent = (options: EventOptions = {}): HttpEvent => {
         ? null
         : {
             principalId: options.caller.userId,
+            integrationLatency: 0,
             userId: options.caller.userId,
             roles: options.caller.roles ?? 'price-reader,config-admin',
           };

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ErrorBodySchema } from '#common/models/error.ts';
-import { testApiFunctions } from '#testing/api-functions.ts';
+import { testApiAuthorizer, testApiFunctions, withToken } from '#testing/api-functions.ts';
+import type { LocalIssuer } from '#testing/identity.ts';
+import { startLocalIssuer } from '#testing/identity.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
 import { startApiServer } from '../api-server.ts';
@@ -40,7 +42,12 @@ const probe = (): TemplateFunction => ({
 });
 
 let stores: TestStores;
+/** The probe fixture and the template's functions, with no authorizer: the gateway mechanics. */
 let server: ApiServer;
+/** The template's functions behind the template's token authorizer, as `npm run start-api` serves them. */
+let authServer: ApiServer;
+let issuer: LocalIssuer;
+let token: string;
 const accessLog: string[] = [];
 const functionLogs = new PassThrough();
 
@@ -56,8 +63,21 @@ beforeAll(async () => {
     functionLogs,
     log: (line) => accessLog.push(line),
   });
+  issuer = await startLocalIssuer();
+  token = await issuer.signToken({ sub: USER, roles: ['price-reader', 'config-admin'] });
+  authServer = await startApiServer({
+    root: process.cwd(),
+    functions: testApiFunctions(stores, { corsOrigin: APP_ORIGIN }),
+    authorizer: testApiAuthorizer(issuer),
+    port: 0,
+    build: false,
+    functionLogs,
+    log: (line) => accessLog.push(line),
+  });
 });
 afterAll(async () => {
+  await authServer?.close();
+  await issuer?.stop();
   await server?.close();
   await stores?.close();
 });
@@ -111,7 +131,7 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('GET /price returns the price from the embedded SQL source and audits the lookup', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`);
+    const response = await httpRequest(authServer.url, `/price?id=PROD-101&userId=${USER}`, withToken(token));
 
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
@@ -123,13 +143,13 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('a bad request reaches the function and gets its structured 400, audited as REJECTED', async () => {
-    const response = await httpRequest(server.url, '/price?id=PROD-101&userId=not-a-uuid');
+    const response = await httpRequest(authServer.url, '/price?id=not%20a%20product', withToken(token));
 
     expect(response.status).toBe(400);
     const { error } = ErrorBodySchema.parse(response.json());
     expect(error).toMatchObject({
       code: 'VALIDATION_ERROR',
-      details: [{ field: 'userId', issue: 'must be a UUID' }],
+      details: [{ field: 'id', issue: expect.any(String) }],
     });
     expect(await stores.auditItemFor(error.requestId)).toEqual([
       expect.objectContaining({ status: 'REJECTED' }),
@@ -137,7 +157,11 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('a repeated query parameter arrives in multiValueQueryStringParameters, so the function refuses it', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&id=PROD-102&userId=${USER}`);
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&id=PROD-102&userId=${USER}`,
+      withToken(token),
+    );
 
     expect(response.status).toBe(400);
     expect(ErrorBodySchema.parse(response.json()).error.details).toEqual([
@@ -295,7 +319,7 @@ describe('Lambda results', () => {
   it('serves concurrent requests in parallel environments, each answered once', async () => {
     const responses = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
-        httpRequest(server.url, `/price?id=PROD-10${(index % 4) + 1}&userId=${USER}`),
+        httpRequest(authServer.url, `/price?id=PROD-10${(index % 4) + 1}&userId=${USER}`, withToken(token)),
       ),
     );
 
@@ -346,9 +370,11 @@ describe('CORS preflight', () => {
   });
 
   it('the real response then carries Access-Control-Allow-Origin from the function', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`, {
-      headers: [['Origin', APP_ORIGIN]],
-    });
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&userId=${USER}`,
+      withToken(token, { headers: [['Origin', APP_ORIGIN]] }),
+    );
 
     expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
@@ -358,7 +384,7 @@ describe('access log', () => {
   it('writes one line per request with method, path, query names, status, time and function, but no values', async () => {
     accessLog.length = 0;
 
-    await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`);
+    await httpRequest(authServer.url, `/price?id=PROD-101&userId=${USER}`, withToken(token));
     await httpRequest(server.url, '/nowhere');
 
     expect(accessLog).toEqual([
@@ -401,5 +427,107 @@ describe('the API document', () => {
     expect((await httpRequest(server.url, '/docs/package.json')).status).toBe(404);
     expect((await httpRequest(server.url, '/docs/../openapi.json')).status).toBe(404);
     expect((await httpRequest(server.url, '/openapi.json', { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('the token authorizer, run as API Gateway runs it', () => {
+  const OTHER = '11111111-2222-4333-8444-555555555555';
+  const deny = { message: 'User is not authorized to access this resource' };
+
+  it('without an Authorization header answers 401 {"message":"Unauthorized"} and invokes no function', async () => {
+    accessLog.length = 0;
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101');
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.headers['x-request-id']).toBeUndefined();
+  });
+
+  it('ignores a token in the query string: only the header counts', async () => {
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&access_token=${token}&token=${token}`,
+    );
+
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 401 when the authorizer throws Unauthorized (an expired token)', async () => {
+    const expired = await issuer.signToken({ sub: USER, roles: ['price-reader'], expiresIn: -300 });
+
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', withToken(expired));
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('answers 403 on a Deny, and re-checks the cached policy against each route: a reader cannot write config', async () => {
+    const reader = await issuer.signToken({ sub: OTHER, roles: ['price-reader', 'config-reader'] });
+
+    const read = await httpRequest(authServer.url, '/config/maintenanceMode', withToken(reader));
+    const write = await httpRequest(
+      authServer.url,
+      '/config/maintenanceMode',
+      withToken(reader, {
+        method: 'PUT',
+        headers: [['Content-Type', 'application/json']],
+        body: JSON.stringify({ value: true, expectedVersion: 1 }),
+      }),
+    );
+    const history = await httpRequest(authServer.url, '/config/maintenanceMode/history', withToken(reader));
+    const price = await httpRequest(authServer.url, '/price?id=PROD-101', withToken(reader));
+
+    expect([read.status, write.status, history.status, price.status]).toEqual([200, 403, 403, 200]);
+    expect(write.json()).toEqual(deny);
+    // The refused write reached no function: its only trace is the authorizer's log line.
+    expect(await stores.auditItemFor(String(write.headers['x-request-id']))).toEqual([]);
+  });
+
+  it('passes requestContext.authorizer to the function: the audit item names the token subject, not the userId typed', async () => {
+    const mine = await issuer.signToken({ sub: OTHER, roles: ['price-reader'] });
+
+    const served = await httpRequest(authServer.url, '/price?id=PROD-103', withToken(mine));
+    const impersonating = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-103&userId=${USER}`,
+      withToken(mine),
+    );
+
+    expect(served.status).toBe(200);
+    expect(impersonating.status).toBe(403);
+    expect(ErrorBodySchema.parse(impersonating.json()).error.code).toBe('IDENTITY_MISMATCH');
+    expect(await stores.auditItemFor(String(served.headers['x-request-id']))).toEqual([
+      expect.objectContaining({ pk: `USER#${OTHER}`, userId: OTHER, status: 'SUCCESS' }),
+    ]);
+    expect(await stores.auditItemFor(String(impersonating.headers['x-request-id']))).toEqual([
+      expect.objectContaining({ pk: `USER#${OTHER}`, status: 'REJECTED', errorCode: 'IDENTITY_MISMATCH' }),
+    ]);
+  });
+
+  it('lets a page on an allowed origin read a refusal: the 401 carries its CORS header', async () => {
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', APP_ORIGIN]],
+    });
+    const elsewhere = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', 'https://evil.example']],
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a CORS preflight without a token', async () => {
+    const response = await httpRequest(authServer.url, '/config/maintenanceMode', {
+      method: 'OPTIONS',
+      headers: [
+        ['Origin', APP_ORIGIN],
+        ['Access-Control-Request-Method', 'PUT'],
+        ['Access-Control-Request-Headers', 'authorization,content-type'],
+      ],
+    });
+
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
 });
