@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { apiEvent, lambdaContext } from './api-gateway.ts';
 import type { LambdaHandler } from './load-handler.ts';
+import { openApiContract } from './openapi-contract.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
 
 export const HANDLER = '#functions/config-service/src/handler.ts';
@@ -60,10 +61,17 @@ export interface Reply {
   requestId: string;
 }
 
-/** Invokes the real Middy handler, as one Lambda invocation. */
+/** Invokes the real Middy handler, as one Lambda invocation; every answer must match openapi.json. */
 export const invoke = async (handler: LambdaHandler, event: HttpEvent): Promise<Reply> => {
   const context = lambdaContext('config-service-test');
   const response = (await handler(event, context)) as APIGatewayProxyResult;
+  openApiContract().assert({
+    method: event.httpMethod,
+    path: event.resource,
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+  });
   return {
     response,
     body: JSON.parse(response.body) as Record<string, unknown>,

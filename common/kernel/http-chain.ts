@@ -70,7 +70,9 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestContext({ logger, metrics }))
     .use(healthCheck({ ...opts.health, logger }))
-    .use(httpCors({ origins, maxAge: 600 }))
+    // A browser on another origin may read only the response headers CORS exposes: the web app shows the
+    // request id, which support staff need.
+    .use(httpCors({ origins, maxAge: 600, exposeHeaders: 'x-request-id,x-correlation-id' }))
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
     .use(httpErrorHandler({ logger, metrics }))
     .use(audit({ ...opts.audit, logger, metrics }))

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import { docsReply } from './api-docs.ts';
 import { toApiGatewayEvent } from './api-event.ts';
 import { BundleWatcher } from './bundle-watcher.ts';
 import type { AuthorizerDecision } from './gateway-authorizer.ts';
@@ -245,8 +246,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     let reply: HttpReply;
     let extra: string[] = apiHeaders;
     try {
+      const docs = rawPath.startsWith('/') ? await docsReply(options.root, method, rawPath) : undefined;
       if (!rawPath.startsWith('/')) {
         reply = gatewayReply(400, 'Bad Request');
+      } else if (docs) {
+        // The API's own document and its readable page: served by the gateway, no function, no token.
+        reply = docs;
       } else {
         const match = table.match(method, rawPath);
         const origin = req.headers.origin;
@@ -310,6 +315,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
                 : decision.kind === 'forbidden'
                   ? gatewayReply(403, 'User is not authorized to access this resource')
                   : gatewayReply(500, 'Internal server error');
+            // A browser on another origin can read the refusal only with CORS headers: the API declares
+            // them on its DEFAULT_4XX/5XX gateway responses for the origins the function allows.
+            const corsOrigin = req.headers.origin
+              ? allowedOrigin(match.route.target.corsOrigins, req.headers.origin)
+              : undefined;
+            if (corsOrigin) extra = [...extra, 'Access-Control-Allow-Origin', corsOrigin, 'Vary', 'Origin'];
           }
         }
       }

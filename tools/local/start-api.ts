@@ -118,6 +118,9 @@ async function serve(): Promise<void> {
   for (const route of server.routes)
     say(`  ${route.method.padEnd(7)} ${server.url}${route.path}  -> ${route.functionName}`);
   say(
+    `  GET     ${server.url}/openapi.json  (the API's OpenAPI 3.1 document; ${server.url}/docs to read it)`,
+  );
+  say(
     `start-api: ${values['no-watch'] || values['no-build'] ? 'hot reload off' : 'hot reload on (functions/, common/)'}${debug ? ', debugger mode (no function timeout)' : ''}. Ctrl-C stops.`,
   );
   // The URL alone on stdout, so scripts and tests can read where the server listens.

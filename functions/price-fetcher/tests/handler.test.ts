@@ -5,6 +5,7 @@ import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
+import { openApiContract } from '#testing/openapi-contract.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
@@ -21,13 +22,20 @@ afterAll(async () => {
   await stores.close();
 });
 
-/** Invokes the real Middy handler. */
+/** Invokes the real Middy handler; every answer must match openapi.json. */
 const respond = async (
   event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
   fn: LambdaHandler = handler,
 ) => {
   const context = lambdaContext();
   const response = (await fn(event, context)) as APIGatewayProxyResult;
+  openApiContract().assert({
+    method: event.httpMethod,
+    path: event.resource,
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+  });
   return {
     response,
     body: JSON.parse(response.body) as Record<string, unknown>,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditQuerySchema } from '#tools/audit/model.ts';
 import { queryAuditTrail } from '#tools/audit/query.ts';
@@ -398,6 +399,40 @@ describe('access log', () => {
   });
 });
 
+describe('the API document', () => {
+  it('serves the committed openapi.json at GET /openapi.json with no token', async () => {
+    const response = await httpRequest(server.url, '/openapi.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.body.toString('utf8')).toBe(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
+  });
+
+  it('serves a readable page at /docs from swagger-ui-dist, with no inline script under its CSP', async () => {
+    const page = await httpRequest(server.url, '/docs');
+    const bundle = await httpRequest(server.url, '/docs/swagger-ui-bundle.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const html = page.body.toString('utf8');
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([
+      'src="/docs/swagger-ui-bundle.js"',
+      'src="/docs/docs-init.js"',
+    ]);
+    expect(scripts.every(([, , inline]) => inline === '')).toBe(true);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript');
+    expect(bundle.body.length).toBeGreaterThan(100_000);
+  });
+
+  it('serves no other file under /docs, and only to GET', async () => {
+    expect((await httpRequest(server.url, '/docs/package.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/docs/../openapi.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/openapi.json', { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
 describe('the token authorizer, run as API Gateway runs it', () => {
   const OTHER = '11111111-2222-4333-8444-555555555555';
   const deny = { message: 'User is not authorized to access this resource' };
@@ -491,6 +526,19 @@ describe('the token authorizer, run as API Gateway runs it', () => {
     expect(
       trail.every((item) => typeof item.apiRequestId === 'string' && item.apiRequestId !== item.requestId),
     ).toBe(true);
+  });
+
+  it('lets a page on an allowed origin read a refusal: the 401 carries its CORS header', async () => {
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', APP_ORIGIN]],
+    });
+    const elsewhere = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', 'https://evil.example']],
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers a CORS preflight without a token', async () => {
