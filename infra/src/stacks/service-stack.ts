@@ -95,13 +95,16 @@ export class ServiceStack extends Stack {
       accessLogs,
     });
 
-    const oracleSecret = new secretsmanager.Secret(this, 'OracleSecret', {
-      secretName: `pricing/${env}/oracle`,
-      description: `Password of the ${settings.oracleUser} Oracle account price-fetcher (${env}) connects with. Set by the DBA with put-secret-value.`,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
+    // The L1 resource: the L2 Secret adds a key-policy statement with wildcard actions (kms:ReEncrypt*).
+    const oracleSecretResource = new secretsmanager.CfnSecret(this, 'OracleSecret', {
+      name: `pricing/${env}/oracle`,
+      description: `Password of the ${settings.oracleUser} Oracle account price-fetcher (${env}) connects with. Created with a random placeholder; the DBA sets the real one with put-secret-value.`,
+      kmsKeyId: key.keyArn,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
-    acknowledge(oracleSecret, {
+    oracleSecretResource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const oracleSecret = secretsmanager.Secret.fromSecretCompleteArn(this, 'OracleSecretRef', oracleSecretResource.ref);
+    acknowledge(oracleSecretResource, {
       'AwsSolutions-SMG4':
         'The password belongs to the legacy Oracle database, whose account the DBA team rotates on its own schedule (no Secrets Manager rotation Lambda can reach or change that database); they write each new value here.',
       'NIST.800.53.R5-SecretsManagerRotationEnabled':
