@@ -32,15 +32,15 @@ try {
     console.log(`  ${stack.stackName.padEnd(24)} ${stack.environment.account}/${stack.environment.region}  ${stack.templateFile}`);
   }
 } catch (error) {
-  const report = join(values.output, 'policy-validation-report.json');
+  const report = join(values.output, 'validation-report.json');
   console.error(`synth failed: ${(error as Error).message.split('\n')[0]}`);
   if (existsSync(report)) {
     const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
-      pluginReports?: { summary?: { pluginName?: string }; violations?: { ruleName: string; violatingResources?: { resourceLogicalId?: string; locations?: string[] }[] }[] }[];
+      pluginReports?: { violations?: { ruleName: string; violatingConstructs?: { constructPath?: string }[] }[] }[];
     };
     for (const plugin of parsed.pluginReports ?? []) {
       for (const v of plugin.violations ?? []) {
-        console.error(`  ${v.ruleName}: ${(v.violatingResources ?? []).map((r) => r.resourceLogicalId ?? '?').join(', ')}`);
+        console.error(`  ${v.ruleName}: ${(v.violatingConstructs ?? []).map((c) => c.constructPath ?? '?').join(', ')}`);
       }
     }
     console.error(`full report: ${report}`);

@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 /**
  * Registers the AwsSolutions and NIST 800-53 rev 5 rule packs on the whole app. cdk-nag 3 is a CDK policy
  * validation plugin: any finding that is not acknowledged makes `app.synth()` throw ("Validation failed") and
- * is listed in cdk.out/policy-validation-report.json. Acknowledged rules are also written into each resource's
+ * is listed in cdk.out/validation-report.json. Acknowledged rules are also written into each resource's
  * CloudFormation Metadata (`cdk_nag.rules_to_suppress`), so an auditor reading a template sees every reason.
  */
 export const addNagPacks = (app: App): void => {
