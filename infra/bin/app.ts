@@ -27,20 +27,28 @@ const { app } = buildApp({ context, ...(process.env.CDK_OUTDIR ? {} : { outdir: 
 try {
   const assembly = app.synth();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`synthesized ${assembly.stacks.length} stacks into ${assembly.directory} in ${seconds} s; cdk-nag: no unacknowledged finding`);
+  console.log(
+    `synthesized ${assembly.stacks.length} stacks into ${assembly.directory} in ${seconds} s; cdk-nag: no unacknowledged finding`,
+  );
   for (const stack of assembly.stacks) {
-    console.log(`  ${stack.stackName.padEnd(24)} ${stack.environment.account}/${stack.environment.region}  ${stack.templateFile}`);
+    console.log(
+      `  ${stack.stackName.padEnd(24)} ${stack.environment.account}/${stack.environment.region}  ${stack.templateFile}`,
+    );
   }
 } catch (error) {
   const report = join(values.output, 'validation-report.json');
   console.error(`synth failed: ${(error as Error).message.split('\n')[0]}`);
   if (existsSync(report)) {
     const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
-      pluginReports?: { violations?: { ruleName: string; violatingConstructs?: { constructPath?: string }[] }[] }[];
+      pluginReports?: {
+        violations?: { ruleName: string; violatingConstructs?: { constructPath?: string }[] }[];
+      }[];
     };
     for (const plugin of parsed.pluginReports ?? []) {
       for (const v of plugin.violations ?? []) {
-        console.error(`  ${v.ruleName}: ${(v.violatingConstructs ?? []).map((c) => c.constructPath ?? '?').join(', ')}`);
+        console.error(
+          `  ${v.ruleName}: ${(v.violatingConstructs ?? []).map((c) => c.constructPath ?? '?').join(', ')}`,
+        );
       }
     }
     console.error(`full report: ${report}`);

@@ -37,7 +37,8 @@ export const buildApp = (props: AppProps = {}, templatePath: string = TEMPLATE_P
   });
   const shared = new SharedStack(app, SHARED_STACK_NAME, {
     env: { account: settings.sharedAccount, region: PRIMARY_REGION },
-    description: 'Pricing service: release vault, its access logs, and the GitHub OIDC publish/read/deploy roles.',
+    description:
+      'Pricing service: release vault, its access logs, and the GitHub OIDC publish/read/deploy roles.',
     settings,
     functionNames: template.functions.map((f) => f.name),
     replicaRegion: DR_REGION,

@@ -114,7 +114,8 @@ export const readSettings = (scope: Construct): AppSettings => {
   const fallbackAccount = text(scope, 'account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
   const sharedAccount = text(scope, 'sharedAccount') ?? fallbackAccount;
   const version = text(scope, 'version') ?? 'v0.0.0';
-  if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new Error(`context version must look like v1.2.3, got ${version}`);
+  if (!/^v\d+\.\d+\.\d+$/.test(version))
+    throw new Error(`context version must look like v1.2.3, got ${version}`);
   const githubRepository = text(scope, 'github.repository') ?? 'example-org/pricing-lambda-monorepo';
   if (!/^[\w.-]+\/[\w.-]+$/.test(githubRepository)) {
     throw new Error(`context github.repository must be <owner>/<repo>, got ${githubRepository}`);

@@ -28,7 +28,13 @@ export interface DeployRequest {
 
 export type DeployOutcome =
   | { result: 'no-changes'; stackName: string }
-  | { result: 'deployed'; stackName: string; type: 'CREATE' | 'UPDATE'; changes: Change[]; outputs: Output[] };
+  | {
+      result: 'deployed';
+      stackName: string;
+      type: 'CREATE' | 'UPDATE';
+      changes: Change[];
+      outputs: Output[];
+    };
 
 export class ChangeSetFailedError extends Error {
   readonly statusReason: string;
@@ -40,7 +46,8 @@ export class ChangeSetFailedError extends Error {
 }
 
 /** CloudFormation's ways of saying "the template changes nothing". */
-const NO_CHANGES = /didn't contain changes|No updates are to be performed|submitted information didn't contain changes/i;
+const NO_CHANGES =
+  /didn't contain changes|No updates are to be performed|submitted information didn't contain changes/i;
 
 const stackExists = async (cfn: CloudFormationClient, stackName: string): Promise<boolean> => {
   try {
@@ -71,7 +78,8 @@ const describeAll = async (cfn: CloudFormationClient, stackName: string, changeS
 /** One line per resource change, as a reviewer reads them. */
 export const formatChange = (change: Change): string => {
   const rc = change.ResourceChange ?? {};
-  const replacement = rc.Replacement === 'True' ? ' (REPLACEMENT)' : rc.Replacement === 'Conditional' ? ' (may replace)' : '';
+  const replacement =
+    rc.Replacement === 'True' ? ' (REPLACEMENT)' : rc.Replacement === 'Conditional' ? ' (may replace)' : '';
   return `${(rc.Action ?? '?').padEnd(7)} ${rc.LogicalResourceId ?? '?'} ${rc.ResourceType ?? ''}${replacement}`;
 };
 
@@ -80,11 +88,20 @@ export const formatChange = (change: Change): string => {
  * it changes, execute it and wait for the stack with the SDK waiter, then report the outputs. An empty change
  * set is deleted and reported as "no changes"; a failed one is reported with CloudFormation's reason.
  */
-export const deployStack = async (cfn: CloudFormationClient, request: DeployRequest): Promise<DeployOutcome> => {
+export const deployStack = async (
+  cfn: CloudFormationClient,
+  request: DeployRequest,
+): Promise<DeployOutcome> => {
   const log = request.log ?? ((line: string) => console.log(line));
   const { stackName } = request;
-  if (!request.templateUrl && !request.templateBody) throw new Error('deployStack needs templateUrl or templateBody');
-  const changeSetName = request.changeSetName ?? `deploy-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`;
+  if (!request.templateUrl && !request.templateBody)
+    throw new Error('deployStack needs templateUrl or templateBody');
+  const changeSetName =
+    request.changeSetName ??
+    `deploy-${new Date()
+      .toISOString()
+      .replace(/[^0-9]/g, '')
+      .slice(0, 14)}`;
   const waiter = {
     client: cfn,
     maxWaitTime: request.maxWaitSeconds ?? 3600,
@@ -100,7 +117,9 @@ export const deployStack = async (cfn: CloudFormationClient, request: DeployRequ
       StackName: stackName,
       ChangeSetName: changeSetName,
       ChangeSetType: type,
-      ...(request.templateUrl ? { TemplateURL: request.templateUrl } : { TemplateBody: request.templateBody }),
+      ...(request.templateUrl
+        ? { TemplateURL: request.templateUrl }
+        : { TemplateBody: request.templateBody }),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
       Description: 'npm run stack:deploy',
     }),

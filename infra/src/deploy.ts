@@ -35,7 +35,10 @@ interface Manifest {
 interface AssetManifest {
   files?: Record<
     string,
-    { source: { path?: string; packaging?: string }; destinations: Record<string, { bucketName: string; objectKey: string }> }
+    {
+      source: { path?: string; packaging?: string };
+      destinations: Record<string, { bucketName: string; objectKey: string }>;
+    }
   >;
 }
 
@@ -48,10 +51,13 @@ export const readStackArtifact = (assemblyDir: string, stackName: string): Stack
   if (!entry) throw new Error(`${stackName} is not in ${assemblyDir}; run npm run synth first`);
   const [id, artifact] = entry;
   const match = /^aws:\/\/(\d{12})\/([a-z0-9-]+)$/.exec(artifact.environment ?? '');
-  if (!match?.[1] || !match[2]) throw new Error(`${stackName}: the stack needs an explicit account and region`);
+  if (!match?.[1] || !match[2])
+    throw new Error(`${stackName}: the stack needs an explicit account and region`);
   const [, account, region] = match;
   const templateFile = artifact.properties?.templateFile ?? `${id}.template.json`;
-  const assetsId = (artifact.dependencies ?? []).find((d) => manifest.artifacts[d]?.type === 'cdk:asset-manifest');
+  const assetsId = (artifact.dependencies ?? []).find(
+    (d) => manifest.artifacts[d]?.type === 'cdk:asset-manifest',
+  );
   const assets: AssetManifest = assetsId
     ? (JSON.parse(readFileSync(join(assemblyDir, `${assetsId}.json`), 'utf8')) as AssetManifest)
     : {};
@@ -61,7 +67,8 @@ export const readStackArtifact = (assemblyDir: string, stackName: string): Stack
     if (file.source.path === templateFile) {
       const destination = Object.values(file.destinations)[0];
       if (destination) {
-        const fill = (s: string) => s.replaceAll('${AWS::AccountId}', account).replaceAll('${AWS::Region}', region);
+        const fill = (s: string) =>
+          s.replaceAll('${AWS::AccountId}', account).replaceAll('${AWS::Region}', region);
         templateDestination = { bucket: fill(destination.bucketName), key: fill(destination.objectKey) };
       }
     } else {
@@ -71,7 +78,8 @@ export const readStackArtifact = (assemblyDir: string, stackName: string): Stack
   return { stackName, account, region, templateFile, templateDestination, otherFileAssets };
 };
 
-const USAGE = 'usage: npm run deploy -- --env <dev|qa|uat|prod|dr> | --stack <stack name> [--assembly cdk.out]';
+const USAGE =
+  'usage: npm run deploy -- --env <dev|qa|uat|prod|dr> | --stack <stack name> [--assembly cdk.out]';
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
@@ -91,7 +99,9 @@ const main = async (): Promise<void> => {
   const assembly = resolve(values.assembly);
   const artifact = readStackArtifact(assembly, stackName);
   if (artifact.otherFileAssets.length > 0) {
-    throw new Error(`${stackName} has file assets (${artifact.otherFileAssets.join(', ')}); this deploy only ships the template`);
+    throw new Error(
+      `${stackName} has file assets (${artifact.otherFileAssets.join(', ')}); this deploy only ships the template`,
+    );
   }
   const body = readFileSync(join(assembly, artifact.templateFile));
   const cfn = new CloudFormationClient({ region: artifact.region });
@@ -101,7 +111,10 @@ const main = async (): Promise<void> => {
   } else {
     // Too large for a body: upload it where the CDK bootstrap expects it (the template's own asset entry).
     const destination = artifact.templateDestination;
-    if (!destination) throw new Error(`${stackName}: the template is over ${MAX_TEMPLATE_BODY_BYTES} bytes and has no S3 destination`);
+    if (!destination)
+      throw new Error(
+        `${stackName}: the template is over ${MAX_TEMPLATE_BODY_BYTES} bytes and has no S3 destination`,
+      );
     const s3 = new S3Client({ region: artifact.region });
     await s3.send(
       new PutObjectCommand({
@@ -112,9 +125,13 @@ const main = async (): Promise<void> => {
         ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
       }),
     );
-    template = { templateUrl: `https://${destination.bucket}.s3.${artifact.region}.amazonaws.com/${destination.key}` };
+    template = {
+      templateUrl: `https://${destination.bucket}.s3.${artifact.region}.amazonaws.com/${destination.key}`,
+    };
   }
-  console.log(`${stackName}: account ${artifact.account}, region ${artifact.region}, template ${artifact.templateFile} (${body.length} bytes)`);
+  console.log(
+    `${stackName}: account ${artifact.account}, region ${artifact.region}, template ${artifact.templateFile} (${body.length} bytes)`,
+  );
   try {
     await deployStack(cfn, { stackName, ...template });
   } catch (error) {

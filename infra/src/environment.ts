@@ -28,7 +28,10 @@ export interface StageValues {
 }
 
 /** Production values per stage, for the variables whose local value is an address, a name or a stage. */
-const stageValue = (name: string, { settings, version, oracleSecretArn }: StageValues): string | undefined => {
+const stageValue = (
+  name: string,
+  { settings, version, oracleSecretArn }: StageValues,
+): string | undefined => {
   const { env } = settings;
   switch (name) {
     case 'STAGE':
@@ -79,7 +82,9 @@ export const deployedEnvironment = (fn: TemplateFunction, values: StageValues): 
       out[name] = value;
     } else if ((TEMPLATE_VALUE_VARIABLES as readonly string[]).includes(name)) {
       if (typeof local !== 'string' && typeof local !== 'number') {
-        throw new Error(`${fn.logicalId}: ${name} must be a plain value in the template to be deployed as is`);
+        throw new Error(
+          `${fn.logicalId}: ${name} must be a plain value in the template to be deployed as is`,
+        );
       }
       out[name] = String(local);
     } else {

@@ -81,8 +81,17 @@ export const customerKey = (
 /** CloudWatch Logs may use the key for the log groups of this account and region only. */
 export const logsUse = (region: string): ServiceUse => ({
   service: `logs.${region}.amazonaws.com`,
-  actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+  actions: [
+    'kms:Encrypt',
+    'kms:Decrypt',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+    'kms:GenerateDataKey',
+    'kms:DescribeKey',
+  ],
   conditions: {
-    ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${region}:${Aws.ACCOUNT_ID}:log-group:*` },
+    ArnLike: {
+      'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${region}:${Aws.ACCOUNT_ID}:log-group:*`,
+    },
   },
 });

@@ -33,11 +33,13 @@ export const acknowledge = (construct: IConstruct, reasons: Record<string, strin
  */
 export const acknowledgeWildcards = (policy: IConstruct, expected: RegExp[], reason: string): void => {
   const resource = policy.node.defaultChild ?? policy;
-  if (!CfnResource.isCfnResource(resource)) throw new Error(`${policy.node.path} is not a CloudFormation resource`);
+  if (!CfnResource.isCfnResource(resource))
+    throw new Error(`${policy.node.path} is not a CloudFormation resource`);
   const result: unknown = nag.rules.iam.IAMNoWildcardPermissions(resource);
   const findings = Array.isArray(result) ? (result as string[]) : [];
   const covered = findings.filter((finding) => expected.some((pattern) => pattern.test(finding)));
-  if (covered.length === 0) throw new Error(`${policy.node.path}: no wildcard matched, drop the acknowledgement`);
+  if (covered.length === 0)
+    throw new Error(`${policy.node.path}: no wildcard matched, drop the acknowledgement`);
   acknowledge(
     policy,
     Object.fromEntries(covered.map((finding) => [`AwsSolutions-IAM5[${finding}]`, reason])),

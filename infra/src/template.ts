@@ -60,7 +60,9 @@ const nameFrom = (logicalId: string, functionName: unknown): string => {
   const pattern = typeof sub === 'string' ? sub : typeof functionName === 'string' ? functionName : '';
   const match = /^([a-z0-9-]+)-\$\{Stage\}$/.exec(pattern);
   if (!match?.[1]) {
-    throw new Error(`${logicalId}: FunctionName must be "!Sub <name>-\${Stage}" (got ${JSON.stringify(functionName)})`);
+    throw new Error(
+      `${logicalId}: FunctionName must be "!Sub <name>-\${Stage}" (got ${JSON.stringify(functionName)})`,
+    );
   }
   return match[1];
 };
@@ -78,7 +80,11 @@ const readAuthorizer = (template: Json, functions: TemplateFunction[]): Template
     if (!name) continue;
     const config = asObject(first);
     const getAtt = asObject(config.FunctionArn)['Fn::GetAtt'];
-    const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
+    const target = Array.isArray(getAtt)
+      ? getAtt[0]
+      : typeof getAtt === 'string'
+        ? getAtt.split('.')[0]
+        : undefined;
     if (typeof target !== 'string' || !functions.some((f) => f.logicalId === target)) {
       throw new Error(`authorizer ${name}: FunctionArn must be !GetAtt <a function of the template>.Arn`);
     }
@@ -90,7 +96,9 @@ const readAuthorizer = (template: Json, functions: TemplateFunction[]): Template
       isDefault: auth.DefaultAuthorizer === name,
     };
   }
-  throw new Error('the template declares no API authorizer (Globals.Api.Auth or an AWS::Serverless::Api Auth)');
+  throw new Error(
+    'the template declares no API authorizer (Globals.Api.Auth or an AWS::Serverless::Api Auth)',
+  );
 };
 
 /** Reads the functions, routes, environment names and authorizer from the SAM template. */

@@ -15,7 +15,11 @@ import { EMF_ALARMS } from '../src/stacks/alarms.ts';
 // not import the kernel at run time); this test reads the originals and fails when a copy drifts.
 test('infra/src/config.ts agrees with common/constants (retention, tables, index, metrics, environments, regions, alias)', () => {
   for (const env of config.ENVIRONMENTS) {
-    assert.equal(config.AUDIT_RETENTION_DAYS[env], AUDIT_RETENTION_DAYS_BY_STAGE[env], `audit retention ${env}`);
+    assert.equal(
+      config.AUDIT_RETENTION_DAYS[env],
+      AUDIT_RETENTION_DAYS_BY_STAGE[env],
+      `audit retention ${env}`,
+    );
     assert.equal(config.LOG_RETENTION_DAYS[env], LOG_RETENTION_DAYS_BY_STAGE[env], `log retention ${env}`);
     assert.equal(config.regionFor(env), release.regionFor(env), `region ${env}`);
   }
@@ -25,5 +29,6 @@ test('infra/src/config.ts agrees with common/constants (retention, tables, index
   assert.equal(config.METRICS_NAMESPACE, COMMON_NAMESPACE);
   assert.equal(config.LIVE_ALIAS, release.LIVE_ALIAS);
   assert.equal(config.PROMOTIONS_PREFIX, release.PROMOTIONS_PREFIX);
-  for (const { metric } of EMF_ALARMS) assert.ok(Object.values(MetricName).includes(metric as never), `${metric} is an EMF metric`);
+  for (const { metric } of EMF_ALARMS)
+    assert.ok(Object.values(MetricName).includes(metric as never), `${metric} is an EMF metric`);
 });

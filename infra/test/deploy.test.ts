@@ -12,9 +12,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ChangeSetFailedError, deployStack } from '../src/deploy-stack.ts';
 
 const cfnMock = mockClient(CloudFormationClient);
-const cfn = new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const cfn = new CloudFormationClient({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+});
 const STACK = 'pricing-dev';
-const notFound = Object.assign(new Error(`Stack with id ${STACK} does not exist`), { name: 'ValidationError' });
+const notFound = Object.assign(new Error(`Stack with id ${STACK} does not exist`), {
+  name: 'ValidationError',
+});
 
 const run = async (lines: string[]) =>
   deployStack(cfn, {
@@ -33,13 +38,37 @@ describe('deploy through a change set (AWS SDK v3, waiters)', () => {
     cfnMock
       .on(DescribeStacksCommand)
       .rejectsOnce(notFound)
-      .resolves({ Stacks: [{ StackName: STACK, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://api.example/dev/' }] }] });
+      .resolves({
+        Stacks: [
+          {
+            StackName: STACK,
+            StackStatus: 'CREATE_COMPLETE',
+            CreationTime: new Date(),
+            Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'https://api.example/dev/' }],
+          },
+        ],
+      });
     cfnMock.on(CreateChangeSetCommand).resolves({ Id: 'cs-1' });
     cfnMock.on(DescribeChangeSetCommand).resolves({
       Status: 'CREATE_COMPLETE',
       Changes: [
-        { Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'AuditTable', ResourceType: 'AWS::DynamoDB::Table' } },
-        { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Api', ResourceType: 'AWS::ApiGateway::RestApi', Replacement: 'True' } },
+        {
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Add',
+            LogicalResourceId: 'AuditTable',
+            ResourceType: 'AWS::DynamoDB::Table',
+          },
+        },
+        {
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Modify',
+            LogicalResourceId: 'Api',
+            ResourceType: 'AWS::ApiGateway::RestApi',
+            Replacement: 'True',
+          },
+        },
       ],
     });
     cfnMock.on(ExecuteChangeSetCommand).resolves({});
@@ -60,11 +89,14 @@ describe('deploy through a change set (AWS SDK v3, waiters)', () => {
   });
 
   test('an existing stack with nothing to change: reports "no changes", deletes the empty change set and executes nothing', async () => {
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: STACK, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: STACK, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
     cfnMock.on(CreateChangeSetCommand).resolves({ Id: 'cs-2' });
     cfnMock.on(DescribeChangeSetCommand).resolves({
       Status: 'FAILED',
-      StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+      StatusReason:
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
     });
     cfnMock.on(DeleteChangeSetCommand).resolves({});
     const lines: string[] = [];
@@ -79,7 +111,9 @@ describe('deploy through a change set (AWS SDK v3, waiters)', () => {
   });
 
   test('a change set that fails for a real reason: reports the status reason and executes nothing', async () => {
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: STACK, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: STACK, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
     cfnMock.on(CreateChangeSetCommand).resolves({ Id: 'cs-3' });
     const reason = 'Requires capabilities : [CAPABILITY_AUTO_EXPAND]';
     cfnMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: reason });

@@ -40,7 +40,11 @@ const synthesizedRoutes = (env: (typeof ENVIRONMENTS)[number]) => {
 
 describe('the template and the stacks describe the same service', () => {
   test('the template declares price-fetcher, config-service and the authorizer, with the TOKEN authorizer on Authorization, 300 s', () => {
-    assert.deepEqual(template.functions.map((f) => f.name).sort(), ['authorizer', 'config-service', 'price-fetcher']);
+    assert.deepEqual(template.functions.map((f) => f.name).sort(), [
+      'authorizer',
+      'config-service',
+      'price-fetcher',
+    ]);
     assert.deepEqual(template.authorizer, {
       functionLogicalId: 'AuthorizerFunction',
       header: 'Authorization',
@@ -49,16 +53,26 @@ describe('the template and the stacks describe the same service', () => {
     });
   });
 
-  test('every template route exists in every stage\'s API, behind the authorizer, integrated with its own function', () => {
+  test("every template route exists in every stage's API, behind the authorizer, integrated with its own function", () => {
     for (const env of ENVIRONMENTS) {
       const routes = synthesizedRoutes(env);
-      const expected = template.functions.flatMap((f) => f.routes.map((r) => ({ route: `${r.method} ${r.path}`, fn: f })));
-      assert.deepEqual(routes.map((r) => r.route).sort(), expected.map((e) => e.route).sort(), `${env}: same routes`);
+      const expected = template.functions.flatMap((f) =>
+        f.routes.map((r) => ({ route: `${r.method} ${r.path}`, fn: f })),
+      );
+      assert.deepEqual(
+        routes.map((r) => r.route).sort(),
+        expected.map((e) => e.route).sort(),
+        `${env}: same routes`,
+      );
       for (const { route, fn } of expected) {
         const method = routes.find((r) => r.route === route)!;
         assert.equal(method.authorizationType, 'CUSTOM', `${env} ${route}`);
         assert.ok(method.authorizerId, `${env} ${route} has the authorizer`);
-        assert.match(method.integration, new RegExp(`${fn.logicalId}Live`), `${env} ${route} calls ${fn.name}:live`);
+        assert.match(
+          method.integration,
+          new RegExp(`${fn.logicalId}Live`),
+          `${env} ${route} calls ${fn.name}:live`,
+        );
       }
     }
   });

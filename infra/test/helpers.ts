@@ -40,18 +40,22 @@ export const allStatements = (template: Template): { resource: string; type: str
     for (const statement of statements) out.push({ resource, type, statement });
   };
   for (const [id, { Type, Properties = {} }] of Object.entries(resources)) {
-    if (Type === 'AWS::IAM::ManagedPolicy' || Type === 'AWS::IAM::Policy') push(id, Type, Properties.PolicyDocument);
+    if (Type === 'AWS::IAM::ManagedPolicy' || Type === 'AWS::IAM::Policy')
+      push(id, Type, Properties.PolicyDocument);
     if (Type === 'AWS::IAM::Role') {
       push(id, `${Type} (trust)`, Properties.AssumeRolePolicyDocument);
-      for (const p of (Properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) push(id, Type, p.PolicyDocument);
+      for (const p of (Properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? [])
+        push(id, Type, p.PolicyDocument);
     }
-    if (Type === 'AWS::S3::BucketPolicy' || Type === 'AWS::SNS::TopicPolicy') push(id, Type, Properties.PolicyDocument);
+    if (Type === 'AWS::S3::BucketPolicy' || Type === 'AWS::SNS::TopicPolicy')
+      push(id, Type, Properties.PolicyDocument);
     if (Type === 'AWS::KMS::Key') push(id, Type, Properties.KeyPolicy);
   }
   return out;
 };
 
-export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Logical ids of the resources of a type whose properties satisfy a predicate. */
 export const resourcesOf = (template: Template, type: string): [string, Json][] =>

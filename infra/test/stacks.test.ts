@@ -58,7 +58,9 @@ describe('tables', () => {
     for (const table of Object.values(dev.findResources('AWS::DynamoDB::Table'))) {
       assert.equal((table as { DeletionPolicy?: string }).DeletionPolicy, 'Retain');
     }
-    const [[, selection]] = resourcesOf(dev, 'AWS::Backup::BackupSelection') as [[string, Record<string, unknown>]];
+    const [[, selection]] = resourcesOf(dev, 'AWS::Backup::BackupSelection') as [
+      [string, Record<string, unknown>],
+    ];
     const backedUp = JSON.stringify((selection.BackupSelection as { Resources: unknown[] }).Resources);
     assert.match(backedUp, /AuditTable/);
     assert.match(backedUp, /ConfigTable/);
@@ -70,9 +72,9 @@ describe('IAM', () => {
   test('every function that audits is explicitly denied UpdateItem, DeleteItem and BatchWriteItem on the audit table and its index', () => {
     for (const env of ENVIRONMENTS) {
       for (const name of ['PriceFetcherFunctionPolicy', 'ConfigServiceFunctionPolicy']) {
-        const [[, props]] = resourcesOf(stages[env], 'AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith(name)) as [
-          [string, Record<string, unknown>],
-        ];
+        const [[, props]] = resourcesOf(stages[env], 'AWS::IAM::ManagedPolicy').filter(([id]) =>
+          id.startsWith(name),
+        ) as [[string, Record<string, unknown>]];
         const statements = (props.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
         const deny = statements.find((s) => s.Effect === 'Deny');
         assert.ok(deny, `${env} ${name} has a Deny statement`);
@@ -106,7 +108,9 @@ describe('IAM', () => {
       const text = JSON.stringify(template.toJSON());
       for (const broad of ['dynamodb:BatchWriteItem"', 'dynamodb:*', 's3:*"', 'kms:*']) {
         const allowMentions = allStatements(template).filter(
-          (s) => s.statement.Effect === 'Allow' && JSON.stringify(s.statement.Action).includes(broad.replace('"', '')),
+          (s) =>
+            s.statement.Effect === 'Allow' &&
+            JSON.stringify(s.statement.Action).includes(broad.replace('"', '')),
         );
         assert.equal(allowMentions.length, 0, `${broad} allowed somewhere in ${text.slice(0, 40)}`);
       }
@@ -117,11 +121,14 @@ describe('IAM', () => {
     const policies = resourcesOf(prod, 'AWS::IAM::ManagedPolicy');
     const statementsOf = (prefix: string) =>
       (
-        (policies.find(([id]) => id.startsWith(prefix))?.[1].PolicyDocument as { Statement: Record<string, unknown>[] })
-          .Statement
-      );
+        policies.find(([id]) => id.startsWith(prefix))?.[1].PolicyDocument as {
+          Statement: Record<string, unknown>[];
+        }
+      ).Statement;
     const secretReads = (prefix: string) =>
-      statementsOf(prefix).filter((s) => asArray(s.Action as string[]).includes('secretsmanager:GetSecretValue'));
+      statementsOf(prefix).filter((s) =>
+        asArray(s.Action as string[]).includes('secretsmanager:GetSecretValue'),
+      );
     const [read] = secretReads('PriceFetcherFunctionPolicy');
     assert.ok(read);
     assert.match((read.Resource as { Ref: string }).Ref, /^OracleSecret/);
@@ -130,7 +137,11 @@ describe('IAM', () => {
     const configWrites = (prefix: string) => statementsOf(prefix).filter((s) => s.Sid === 'ConfigVersions');
     assert.equal(configWrites('ConfigServiceFunctionPolicy').length, 1);
     assert.equal(configWrites('PriceFetcherFunctionPolicy').length, 0);
-    assert.equal(statementsOf('AuthorizerFunctionPolicy').filter((s) => JSON.stringify(s.Action).includes('dynamodb')).length, 0);
+    assert.equal(
+      statementsOf('AuthorizerFunctionPolicy').filter((s) => JSON.stringify(s.Action).includes('dynamodb'))
+        .length,
+      0,
+    );
   });
 });
 
@@ -148,7 +159,9 @@ describe('buckets', () => {
         VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [
-            Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
           ],
         },
         PublicAccessBlockConfiguration: {
@@ -164,17 +177,32 @@ describe('buckets', () => {
   });
 
   test('the vault policy denies PutObject without If-None-Match, every DeleteObject*, and plain HTTP', () => {
-    const statements = allStatements(shared).filter((s) => s.type === 'AWS::S3::BucketPolicy' && JSON.stringify(s.statement).includes('Vault'));
-    const deny = (pred: (s: Record<string, unknown>) => boolean) => statements.some(({ statement }) => statement.Effect === 'Deny' && pred(statement));
+    const statements = allStatements(shared).filter(
+      (s) => s.type === 'AWS::S3::BucketPolicy' && JSON.stringify(s.statement).includes('Vault'),
+    );
+    const deny = (pred: (s: Record<string, unknown>) => boolean) =>
+      statements.some(({ statement }) => statement.Effect === 'Deny' && pred(statement));
     assert.ok(
-      deny((s) => asArray(s.Action as string[]).includes('s3:PutObject') && JSON.stringify(s.Condition) === JSON.stringify({ Null: { 's3:if-none-match': 'true' } })),
+      deny(
+        (s) =>
+          asArray(s.Action as string[]).includes('s3:PutObject') &&
+          JSON.stringify(s.Condition) === JSON.stringify({ Null: { 's3:if-none-match': 'true' } }),
+      ),
       'PutObject without If-None-Match denied',
     );
-    assert.ok(deny((s) => asArray(s.Action as string[]).includes('s3:DeleteObject*')), 'DeleteObject* denied');
-    assert.ok(deny((s) => JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } })), 'non-TLS denied');
+    assert.ok(
+      deny((s) => asArray(s.Action as string[]).includes('s3:DeleteObject*')),
+      'DeleteObject* denied',
+    );
+    assert.ok(
+      deny(
+        (s) => JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      ),
+      'non-TLS denied',
+    );
   });
 
-  test('the audit archive of each stage: Object Lock COMPLIANCE for the stage\'s audit retention, KMS, deny deletes', () => {
+  test("the audit archive of each stage: Object Lock COMPLIANCE for the stage's audit retention, KMS, deny deletes", () => {
     for (const env of ENVIRONMENTS) {
       stages[env].hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
@@ -185,7 +213,10 @@ describe('buckets', () => {
         VersioningConfiguration: { Status: 'Enabled' },
       });
       const denies = allStatements(stages[env]).filter(
-        (s) => s.type === 'AWS::S3::BucketPolicy' && s.statement.Effect === 'Deny' && asArray(s.statement.Action as string[]).includes('s3:DeleteObject*'),
+        (s) =>
+          s.type === 'AWS::S3::BucketPolicy' &&
+          s.statement.Effect === 'Deny' &&
+          asArray(s.statement.Action as string[]).includes('s3:DeleteObject*'),
       );
       assert.equal(denies.length, 1, `${env}: one deny-delete statement (the archive)`);
     }
@@ -194,13 +225,21 @@ describe('buckets', () => {
   test('the archive is fed by a Pipe that forwards INSERTs only (TTL REMOVEs never reach the evidence) into an encrypted Firehose', () => {
     dev.hasResourceProperties('AWS::Pipes::Pipe', {
       SourceParameters: {
-        DynamoDBStreamParameters: Match.objectLike({ StartingPosition: 'TRIM_HORIZON', MaximumRetryAttempts: -1 }),
+        DynamoDBStreamParameters: Match.objectLike({
+          StartingPosition: 'TRIM_HORIZON',
+          MaximumRetryAttempts: -1,
+        }),
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
       },
     });
     dev.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'CUSTOMER_MANAGED_CMK', KeyARN: Match.anyValue() },
-      ExtendedS3DestinationConfiguration: Match.objectLike({ Prefix: 'audit/stage=dev/dt=!{timestamp:yyyy-MM-dd}/' }),
+      DeliveryStreamEncryptionConfigurationInput: {
+        KeyType: 'CUSTOMER_MANAGED_CMK',
+        KeyARN: Match.anyValue(),
+      },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix: 'audit/stage=dev/dt=!{timestamp:yyyy-MM-dd}/',
+      }),
     });
   });
 });
@@ -237,8 +276,10 @@ describe('functions', () => {
   test('no deployed function carries ORACLE_PASSWORD, DYNAMODB_ENDPOINT, SQLITE_PATH or PRICE_DB=sqlite; price-fetcher gets ORACLE_SECRET_ARN', () => {
     for (const template of Object.values(stages)) {
       for (const [, props] of resourcesOf(template, 'AWS::Lambda::Function')) {
-        const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
-        for (const local of LOCAL_ONLY_VARIABLES) assert.ok(!(local in variables), `${String(props.FunctionName)} has ${local}`);
+        const variables =
+          (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+        for (const local of LOCAL_ONLY_VARIABLES)
+          assert.ok(!(local in variables), `${String(props.FunctionName)} has ${local}`);
         assert.notEqual(variables.PRICE_DB, 'sqlite');
       }
     }
@@ -299,7 +340,9 @@ describe('API', () => {
 
   test('stage throttling, X-Ray, and JSON access logs without query strings', () => {
     for (const env of ENVIRONMENTS) {
-      const [[, stage]] = resourcesOf(stages[env], 'AWS::ApiGateway::Stage') as [[string, Record<string, unknown>]];
+      const [[, stage]] = resourcesOf(stages[env], 'AWS::ApiGateway::Stage') as [
+        [string, Record<string, unknown>],
+      ];
       assert.equal(stage.TracingEnabled, true);
       assert.deepEqual((stage.MethodSettings as Record<string, unknown>[])[0], {
         DataTraceEnabled: false,
@@ -329,7 +372,10 @@ describe('API', () => {
       RequestModels: { 'application/json': Match.anyValue() },
       RequestValidatorId: Match.anyValue(),
     });
-    dev.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    dev.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
   });
 });
 
@@ -348,15 +394,28 @@ describe('alarms', () => {
           (a) =>
             a.Namespace === METRICS_NAMESPACE &&
             a.MetricName === metric &&
-            JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'service', Value: service }, { Name: 'stage', Value: env }]),
+            JSON.stringify(a.Dimensions) ===
+              JSON.stringify([
+                { Name: 'service', Value: service },
+                { Name: 'stage', Value: env },
+              ]),
         );
       assert.ok(emf('AuditWriteFailed', 'price-fetcher'));
       assert.ok(emf('AuditWriteFailed', 'config-service'));
       assert.ok(emf('SourceUnavailable', 'price-fetcher'));
       assert.ok(emf('ConfigUnavailable', 'config-service'));
       assert.ok(emf('AuthenticationFailed', 'authorizer'));
-      assert.ok(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5XXError' && a.Statistic === 'Average'));
-      assert.ok(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99'));
+      assert.ok(
+        alarms.some(
+          (a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5XXError' && a.Statistic === 'Average',
+        ),
+      );
+      assert.ok(
+        alarms.some(
+          (a) =>
+            a.Namespace === 'AWS/ApiGateway' && a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99',
+        ),
+      );
       assert.equal(alarms.filter((a) => a.MetricName === 'Throttles').length, 3);
     }
   });
@@ -388,7 +447,7 @@ describe('GitHub OIDC deploy roles', () => {
     });
   });
 
-  test('a role writes promotion records of its own environment only, and deploys only its own stage\'s functions', () => {
+  test("a role writes promotion records of its own environment only, and deploys only its own stage's functions", () => {
     const policies = resourcesOf(shared, 'AWS::IAM::ManagedPolicy');
     for (const env of ENVIRONMENTS) {
       const [, props] = policies.find(([id]) => id.startsWith(`DeployPolicy${env}`)) ?? [];
@@ -401,13 +460,16 @@ describe('GitHub OIDC deploy roles', () => {
       for (const arn of asArray(lambda.Resource as unknown[])) {
         assert.match(JSON.stringify(arn), new RegExp(`function:[a-z-]+-${env}(:\\*)?"`));
       }
-      assert.equal(statements.some((s) => s.Sid === 'CanaryThroughCodeDeploy'), env === 'prod');
+      assert.equal(
+        statements.some((s) => s.Sid === 'CanaryThroughCodeDeploy'),
+        env === 'prod',
+      );
     }
   });
 });
 
 describe('canary', () => {
-  test('PROD shifts each function\'s live alias with Canary10Percent5Minutes, rolled back on its alarms; other stages have no canary', () => {
+  test("PROD shifts each function's live alias with Canary10Percent5Minutes, rolled back on its alarms; other stages have no canary", () => {
     const groups = resourcesOf(prod, 'AWS::CodeDeploy::DeploymentGroup');
     assert.equal(groups.length, 3);
     for (const [, group] of groups) {
@@ -416,8 +478,12 @@ describe('canary', () => {
       assert.ok(asArray((group.AlarmConfiguration as { Alarms: unknown[] }).Alarms).length >= 3);
     }
     for (const [, alias] of Object.entries(prod.findResources('AWS::Lambda::Alias'))) {
-      assert.ok((alias as { UpdatePolicy?: { CodeDeployLambdaAliasUpdate?: unknown } }).UpdatePolicy?.CodeDeployLambdaAliasUpdate);
+      assert.ok(
+        (alias as { UpdatePolicy?: { CodeDeployLambdaAliasUpdate?: unknown } }).UpdatePolicy
+          ?.CodeDeployLambdaAliasUpdate,
+      );
     }
-    for (const env of ['dev', 'qa', 'uat', 'dr'] as const) stages[env].resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+    for (const env of ['dev', 'qa', 'uat', 'dr'] as const)
+      stages[env].resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
   });
 });

@@ -27,16 +27,33 @@ describe('synth with the cdk-nag gate', () => {
     for (const stack of assembly.stacks) {
       const artifact = readStackArtifact(dir, stack.stackName);
       // Function code comes from the vault bucket: no Lambda zip, no custom-resource handler to publish.
-      assert.deepEqual(artifact.otherFileAssets, [], `${stack.stackName} has only its template as a file asset`);
       assert.deepEqual(
-        Object.keys(JSON.parse(readFileSync(join(dir, `${stack.stackName}.assets.json`), 'utf8')).dockerImages ?? {}),
+        artifact.otherFileAssets,
+        [],
+        `${stack.stackName} has only its template as a file asset`,
+      );
+      assert.deepEqual(
+        Object.keys(
+          JSON.parse(readFileSync(join(dir, `${stack.stackName}.assets.json`), 'utf8')).dockerImages ?? {},
+        ),
         [],
       );
-      assert.ok(artifact.templateDestination?.bucket.includes(artifact.account), 'the template has a bootstrap destination');
+      assert.ok(
+        artifact.templateDestination?.bucket.includes(artifact.account),
+        'the template has a bootstrap destination',
+      );
     }
-    const prod = JSON.parse(readFileSync(join(dir, 'pricing-prod.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }> };
-    const keys = Object.values(prod.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties.Code?.S3Key);
-    assert.deepEqual(keys.sort(), ['v1.2.3/authorizer.zip', 'v1.2.3/config-service.zip', 'v1.2.3/price-fetcher.zip']);
+    const prod = JSON.parse(readFileSync(join(dir, 'pricing-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+    };
+    const keys = Object.values(prod.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.Code?.S3Key);
+    assert.deepEqual(keys.sort(), [
+      'v1.2.3/authorizer.zip',
+      'v1.2.3/config-service.zip',
+      'v1.2.3/price-fetcher.zip',
+    ]);
   });
 
   test('a planted violation (a bucket that accepts plain HTTP, unlogged, unencrypted by KMS) fails synth with the cdk-nag findings named', () => {
@@ -48,16 +65,27 @@ describe('synth with the cdk-nag gate', () => {
     const reportFile = join(dir, 'validation-report.json');
     assert.ok(existsSync(reportFile));
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
-      pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+      pluginReports: {
+        pluginName: string;
+        violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+      }[];
     };
-    const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => ({ plugin: p.pluginName, ...v })));
+    const violations = report.pluginReports.flatMap((p) =>
+      p.violations.map((v) => ({ plugin: p.pluginName, ...v })),
+    );
     const rules = new Set(violations.map((v) => v.ruleName));
-    for (const rule of ['AwsSolutions-S10', 'AwsSolutions-S1', 'NIST.800.53.R5-S3BucketSSLRequestsOnly', 'NIST.800.53.R5-S3DefaultEncryptionKMS']) {
+    for (const rule of [
+      'AwsSolutions-S10',
+      'AwsSolutions-S1',
+      'NIST.800.53.R5-S3BucketSSLRequestsOnly',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+    ]) {
       assert.ok(rules.has(rule), `${rule} reported`);
     }
     // Only the planted stack is at fault: the real stacks stay clean.
     for (const v of violations) {
-      for (const c of v.violatingConstructs) assert.match(c.constructPath, /^planted\//, `${v.ruleName} on ${c.constructPath}`);
+      for (const c of v.violatingConstructs)
+        assert.match(c.constructPath, /^planted\//, `${v.ruleName} on ${c.constructPath}`);
     }
   });
 });

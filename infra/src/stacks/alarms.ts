@@ -23,8 +23,16 @@ export interface ServiceAlarmsProps {
  * `service` = POWERTOOLS_SERVICE_NAME and `stage`) that page someone as soon as one happens, by service.
  */
 export const EMF_ALARMS: { service: string; metric: string; why: string }[] = [
-  { service: 'price-fetcher', metric: 'AuditWriteFailed', why: 'AU-5(a): an audit write failed; the price was withheld (503)' },
-  { service: 'config-service', metric: 'AuditWriteFailed', why: 'AU-5(a): an audit write failed; the configuration was withheld (503)' },
+  {
+    service: 'price-fetcher',
+    metric: 'AuditWriteFailed',
+    why: 'AU-5(a): an audit write failed; the price was withheld (503)',
+  },
+  {
+    service: 'config-service',
+    metric: 'AuditWriteFailed',
+    why: 'AU-5(a): an audit write failed; the configuration was withheld (503)',
+  },
   { service: 'price-fetcher', metric: 'SourceUnavailable', why: 'the Oracle source is down or hanging' },
   { service: 'config-service', metric: 'ConfigUnavailable', why: 'the config table is unavailable' },
 ];

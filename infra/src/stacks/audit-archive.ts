@@ -140,7 +140,12 @@ export class AuditArchive extends Construct {
       roles: [pipeRole],
       statements: [
         new iam.PolicyStatement({
-          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
           resources: [table.tableStreamArn],
         }),
         new iam.PolicyStatement({

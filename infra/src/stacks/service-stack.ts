@@ -69,11 +69,16 @@ export class ServiceStack extends Stack {
     const { env } = settings;
     const limits = STAGE_LIMITS[env];
 
-    const key = customerKey(this, 'DataKey', `Encrypts the pricing ${env} tables, archive, logs, secret and alarms.`, [
-      logsUse(this.region),
-      // CloudWatch alarms publish to the encrypted topic.
-      { service: 'cloudwatch.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'] },
-    ]);
+    const key = customerKey(
+      this,
+      'DataKey',
+      `Encrypts the pricing ${env} tables, archive, logs, secret and alarms.`,
+      [
+        logsUse(this.region),
+        // CloudWatch alarms publish to the encrypted topic.
+        { service: 'cloudwatch.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'] },
+      ],
+    );
 
     this.auditTable = this.protectedTable('AuditTable', `${TABLE_BASE_NAME.audit}-${env}`, key, true);
     this.auditTable.addGlobalSecondaryIndex({
@@ -103,7 +108,11 @@ export class ServiceStack extends Stack {
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
     });
     oracleSecretResource.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    const oracleSecret = secretsmanager.Secret.fromSecretCompleteArn(this, 'OracleSecretRef', oracleSecretResource.ref);
+    const oracleSecret = secretsmanager.Secret.fromSecretCompleteArn(
+      this,
+      'OracleSecretRef',
+      oracleSecretResource.ref,
+    );
     acknowledge(oracleSecretResource, {
       'AwsSolutions-SMG4':
         'The password belongs to the legacy Oracle database, whose account the DBA team rotates on its own schedule (no Secrets Manager rotation Lambda can reach or change that database); they write each new value here.',
@@ -139,7 +148,9 @@ export class ServiceStack extends Stack {
 
     if (limits.canary) {
       // PROD shifts traffic 10% → 100% over 5 minutes; any of the function's alarms rolls it back.
-      const application = new codedeploy.LambdaApplication(this, 'Canary', { applicationName: `pricing-${env}` });
+      const application = new codedeploy.LambdaApplication(this, 'Canary', {
+        applicationName: `pricing-${env}`,
+      });
       for (const [name, alias] of Object.entries(this.aliases)) {
         const group = new codedeploy.LambdaDeploymentGroup(this, `Canary-${name}`, {
           application,
@@ -152,7 +163,7 @@ export class ServiceStack extends Stack {
         acknowledgeManagedPolicy(
           group,
           'service-role/AWSCodeDeployRoleForLambdaLimited',
-          'CodeDeploy\'s own service role uses the AWS-maintained AWSCodeDeployRoleForLambdaLimited policy, which AWS keeps in step with what Lambda traffic shifting needs (alias updates, alarm reads).',
+          "CodeDeploy's own service role uses the AWS-maintained AWSCodeDeployRoleForLambdaLimited policy, which AWS keeps in step with what Lambda traffic shifting needs (alias updates, alarm reads).",
         );
       }
     }
@@ -174,7 +185,9 @@ export class ServiceStack extends Stack {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
-      ...(audit ? { timeToLiveAttribute: AUDIT_TTL_ATTRIBUTE, stream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
+      ...(audit
+        ? { timeToLiveAttribute: AUDIT_TTL_ATTRIBUTE, stream: dynamodb.StreamViewType.NEW_IMAGE }
+        : {}),
     });
   }
 
@@ -194,7 +207,7 @@ export class ServiceStack extends Stack {
     acknowledgeManagedPolicy(
       plan,
       'service-role/AWSBackupServiceRolePolicyForBackup',
-      'AWS Backup\'s service role uses the AWS-maintained AWSBackupServiceRolePolicyForBackup policy, which AWS keeps in step with the backup APIs of every supported resource type.',
+      "AWS Backup's service role uses the AWS-maintained AWSBackupServiceRolePolicyForBackup policy, which AWS keeps in step with the backup APIs of every supported resource type.",
     );
   }
 
@@ -303,7 +316,8 @@ export class ServiceStack extends Stack {
 
     const limits = STAGE_LIMITS[env];
     const reserved = limits.reservedConcurrency[fn.name as keyof typeof limits.reservedConcurrency];
-    if (reserved === undefined) throw new Error(`${fn.name}: no reserved concurrency for ${env} in config.ts`);
+    if (reserved === undefined)
+      throw new Error(`${fn.name}: no reserved concurrency for ${env} in config.ts`);
     const template = ctx.template;
     const fnResource = new lambda.Function(this, fn.logicalId, {
       functionName,
@@ -364,7 +378,9 @@ export class ServiceStack extends Stack {
             'logs:GetLogEvents',
             'logs:FilterLogEvents',
           ],
-          resources: [`arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:API-Gateway-Execution-Logs_*`],
+          resources: [
+            `arn:${Aws.PARTITION}:logs:${this.region}:${Aws.ACCOUNT_ID}:log-group:API-Gateway-Execution-Logs_*`,
+          ],
         }),
       ],
     });
@@ -373,9 +389,13 @@ export class ServiceStack extends Stack {
       [/:log-group:API-Gateway-Execution-Logs_\*$/],
       'API Gateway names its execution log groups API-Gateway-Execution-Logs_<api id>/<stage> itself; the role is limited to that prefix.',
     );
-    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: cloudWatchRole.roleArn });
+    const account = new apigw.CfnAccount(this, 'ApiGatewayAccount', {
+      cloudWatchRoleArn: cloudWatchRole.roleArn,
+    });
 
-    const authorizerFn = template.functions.find((f) => f.logicalId === template.authorizer.functionLogicalId);
+    const authorizerFn = template.functions.find(
+      (f) => f.logicalId === template.authorizer.functionLogicalId,
+    );
     const authorizerAlias = authorizerFn && this.aliases[authorizerFn.name];
     if (!authorizerAlias) throw new Error('the template authorizer has no deployed function');
     const authorizer = new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
@@ -431,15 +451,17 @@ export class ServiceStack extends Stack {
         const requestParameters: Record<string, boolean> = {};
         for (const p of pathParams) requestParameters[`method.request.path.${p}`] = true;
         for (const q of rule.query ?? []) requestParameters[`method.request.querystring.${q}`] = true;
-        api.root.resourceForPath(route.path).addMethod(
-          route.method,
-          new apigw.LambdaIntegration(alias, { proxy: true, allowTestInvoke: false }),
-          {
-            requestParameters,
-            requestValidator: rule.body ? bodyValidator : paramsValidator,
-            ...(rule.body ? { requestModels: { 'application/json': bodyModel } } : {}),
-          },
-        );
+        api.root
+          .resourceForPath(route.path)
+          .addMethod(
+            route.method,
+            new apigw.LambdaIntegration(alias, { proxy: true, allowTestInvoke: false }),
+            {
+              requestParameters,
+              requestValidator: rule.body ? bodyValidator : paramsValidator,
+              ...(rule.body ? { requestModels: { 'application/json': bodyModel } } : {}),
+            },
+          );
       }
     }
 
@@ -453,7 +475,7 @@ export class ServiceStack extends Stack {
       'NIST.800.53.R5-APIGWSSLEnabled':
         'The check asks for a client certificate towards an HTTP backend; the integrations are Lambda proxy integrations called by API Gateway through the AWS API, which has no backend certificate to present.',
       'AwsSolutions-COG4':
-        'Callers are authenticated by the TOKEN Lambda authorizer, which verifies the JWT of the organisation\'s identity provider (issuer, audience, signature by JWKS); the project has no Cognito user pool.',
+        "Callers are authenticated by the TOKEN Lambda authorizer, which verifies the JWT of the organisation's identity provider (issuer, audience, signature by JWKS); the project has no Cognito user pool.",
     });
     return api;
   }

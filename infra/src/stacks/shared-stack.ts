@@ -59,7 +59,11 @@ export class SharedStack extends Stack {
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const key = customerKey(this, 'VaultKey', 'Encrypts the release vault (function zips, manifests, promotion records).');
+    const key = customerKey(
+      this,
+      'VaultKey',
+      'Encrypts the release vault (function zips, manifests, promotion records).',
+    );
     const logs = accessLogBucket(this, 'AccessLogs');
     this.vault = lockedBucket(this, 'Vault', {
       bucketName: settings.vaultBucketName,
@@ -83,7 +87,8 @@ export class SharedStack extends Stack {
     // The publisher runs in the `dev` environment job of main.yml (build once, vault upload).
     const publish = new iam.Role(this, 'VaultPublishRole', {
       roleName: 'pricing-vault-publish',
-      description: 'GitHub Actions (environment dev) uploads new versions to the vault; create-only, never overwrite.',
+      description:
+        'GitHub Actions (environment dev) uploads new versions to the vault; create-only, never overwrite.',
       assumedBy: trust('dev'),
       maxSessionDuration: Duration.hours(1),
     });
@@ -204,7 +209,7 @@ export class SharedStack extends Stack {
           new RegExp(`\\.Arn>/\\*/promotions/${env}-\\*$`),
           new RegExp(`:deploymentgroup:pricing-${env}/\\*$`),
         ],
-        'Wildcards are limited to: published versions and aliases of this stage\'s own functions (version numbers are unknown in advance), vault objects under new version prefixes (read only), this environment\'s own promotion records (`*/promotions/<env>-*`), and in prod the deployment groups of this stage\'s CodeDeploy application; deletes are denied by the bucket policy.',
+        "Wildcards are limited to: published versions and aliases of this stage's own functions (version numbers are unknown in advance), vault objects under new version prefixes (read only), this environment's own promotion records (`*/promotions/<env>-*`), and in prod the deployment groups of this stage's CodeDeploy application; deletes are denied by the bucket policy.",
       );
       this.deployRoles[env] = role;
       new CfnOutput(this, `DeployRoleArn-${env}`, { value: role.roleArn });
@@ -216,7 +221,11 @@ export class SharedStack extends Stack {
   }
 
   private listVault(): iam.PolicyStatement {
-    return new iam.PolicyStatement({ sid: 'ListVault', actions: ['s3:ListBucket'], resources: [this.vault.bucketArn] });
+    return new iam.PolicyStatement({
+      sid: 'ListVault',
+      actions: ['s3:ListBucket'],
+      resources: [this.vault.bucketArn],
+    });
   }
 
   private readVault(): iam.PolicyStatement {
@@ -228,7 +237,11 @@ export class SharedStack extends Stack {
   }
 
   private decryptVault(key: kms.IKey): iam.PolicyStatement {
-    return new iam.PolicyStatement({ sid: 'DecryptVault', actions: ['kms:Decrypt'], resources: [key.keyArn] });
+    return new iam.PolicyStatement({
+      sid: 'DecryptVault',
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+    });
   }
 
   private githubProvider(): iam.IOpenIdConnectProvider {
@@ -289,7 +302,11 @@ export class SharedStack extends Stack {
     });
     acknowledgeWildcards(
       replicationPolicy,
-      [VAULT_OBJECTS, new RegExp(`:s3:::${replicaBucketName(vaultName, replicaRegion)}/\\*$`), /:kms:[a-z0-9-]+:<AWS::AccountId>:key\/\*$/],
+      [
+        VAULT_OBJECTS,
+        new RegExp(`:s3:::${replicaBucketName(vaultName, replicaRegion)}/\\*$`),
+        /:kms:[a-z0-9-]+:<AWS::AccountId>:key\/\*$/,
+      ],
       'Replication reads every object version of the vault and writes every one into the replica bucket; the replica key lives in another region and stack, so it is selected by its alias (kms:ResourceAliases condition) rather than by id.',
     );
     const cfn = this.vault.node.defaultChild as s3.CfnBucket;
@@ -314,4 +331,3 @@ export class SharedStack extends Stack {
     };
   }
 }
-
