@@ -19,6 +19,7 @@ export const TEMPLATE_VALUE_VARIABLES = [
   'DB_QUEUE_TIMEOUT_MS',
   'DB_POOL_MAX',
   'CONFIG_CACHE_SECONDS',
+  'JWKS_TIMEOUT_MS',
 ] as const;
 
 export interface StageValues {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuditKeys } from '../../common/constants/audit.ts';
 import { METRICS_NAMESPACE as COMMON_NAMESPACE, MetricName } from '../../common/constants/metrics.ts';
-import * as release from '../../common/constants/release.ts';
+import * as release from '../../tools/release/constants.ts';
 import {
   AUDIT_RETENTION_DAYS_BY_STAGE,
   LOG_RETENTION_DAYS_BY_STAGE,
