@@ -1,47 +1,33 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '#testing/free-port.ts';
 import { lambdaRuntimeEnv } from '#infra-local/lite/lambda-runtime.ts';
 import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
-import { dynamoReachable } from '#infra-local/lite/stores.ts';
+import type { RunningDynamo } from '#infra-local/lite/stores.ts';
+import { startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 
 /**
- * The stores for benchmarks: dynalite in its own process (as DynamoDB is remote for a Lambda, its CPU is
- * not charged to the handler) and a node:sqlite file built from the seed SQL.
+ * The stores for benchmarks: DynamoDB Local in its own process (a JVM: as DynamoDB is remote for a Lambda,
+ * its CPU is not charged to the handler), in memory, and a node:sqlite file built from the seed SQL.
  */
 export class BenchStores {
   readonly endpoint: string;
   readonly sqlitePath: string;
-  private readonly child: ChildProcess;
+  private readonly dynamo: RunningDynamo;
 
-  private constructor(endpoint: string, sqlitePath: string, child: ChildProcess) {
-    this.endpoint = endpoint;
+  private constructor(sqlitePath: string, dynamo: RunningDynamo) {
+    this.endpoint = dynamo.endpoint;
     this.sqlitePath = sqlitePath;
-    this.child = child;
+    this.dynamo = dynamo;
   }
 
   static async start(root: string, tables: { audit: string; config?: string }): Promise<BenchStores> {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [join(root, 'infra-local', 'lite', 'dynalite-server.ts'), '--port', String(port)],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const endpoint = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 10_000;
-    while (!(await dynamoReachable(endpoint))) {
-      if (Date.now() > deadline) throw new Error('dynalite did not start for the bench');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const dynamo = await startLocalDynamo();
+    const { endpoint } = dynamo;
     await seedDynamo(endpoint, tables);
     const sqlitePath = join(root, 'bench', '.tmp', 'price.db');
     seedSqlite(root, sqlitePath);
-    return new BenchStores(endpoint, sqlitePath, child);
+    return new BenchStores(sqlitePath, dynamo);
   }
 
   /**
@@ -65,6 +51,6 @@ export class BenchStores {
   }
 
   async stop(): Promise<void> {
-    this.child.kill('SIGTERM');
+    await this.dynamo.close();
   }
 }

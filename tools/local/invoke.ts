@@ -11,7 +11,7 @@ import { relaunchUnderInspector, underDebugger, withoutDebugFlags } from '#infra
 import { invokeLocalLambda } from '#infra-local/lite/lambda-runtime.ts';
 import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { repoRoot } from '#build/paths.ts';
-import { ensureLiteStores } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, leftRunningNotice } from '#infra-local/lite/stores.ts';
 
 const fail = (message: string): never => {
   process.stderr.write(`invoke: ${message}\n`);
@@ -76,13 +76,15 @@ const stores = await ensureLiteStores({
   root,
   env,
   envVarsFile: values['env-vars'] ? resolve(values['env-vars']) : undefined,
-});
+}).catch((error: unknown) => fail((error as Error).message));
 if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = stores.sqlitePath;
 process.stderr.write(
-  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}; DynamoDB at ${stores.dynamoEndpoint}${stores.started ? ' (started for this run)' : ''}\n`,
+  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}; DynamoDB at ${stores.dynamoEndpoint}\n`,
 );
+if (stores.startedPid !== undefined)
+  process.stderr.write(`invoke: ${leftRunningNotice(stores.dynamoEndpoint, stores.startedPid)}\n`);
 
-try {
+{
   const outcome = await invokeLocalLambda({
     codeDir: fn.codeDir,
     handler: fn.handler,
@@ -104,6 +106,4 @@ try {
     process.stdout.write(`${JSON.stringify(output)}\n`);
   }
   process.exitCode = outcome.ok ? 0 : 1;
-} finally {
-  await stores.stop();
 }

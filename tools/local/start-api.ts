@@ -11,7 +11,7 @@ import { relaunchUnderInspector, underDebugger, withoutDebugFlags } from '#infra
 import { liteApiFunctions } from '#infra-local/lite/lite-env.ts';
 import { repoRoot } from '#build/paths.ts';
 import type { LiteStores } from '#infra-local/lite/stores.ts';
-import { ensureLiteStores } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, leftRunningNotice } from '#infra-local/lite/stores.ts';
 
 const fail = (message: string): never => {
   process.stderr.write(`start-api: ${message}\n`);
@@ -68,12 +68,13 @@ async function serve(): Promise<void> {
 
   const stores: LiteStores[] = [];
   for (const { env } of functions) {
-    const store = await ensureLiteStores({ root, env, envVarsFile });
+    const store = await ensureLiteStores({ root, env, envVarsFile }).catch((error: unknown) =>
+      fail((error as Error).message),
+    );
     if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = store.sqlitePath;
     stores.push(store);
   }
-  const stopStores = () => Promise.all(stores.map((store) => store.stop()));
-  const started = stores.find((store) => store.started);
+  const started = stores.find((store) => store.startedPid !== undefined);
 
   const debug = underDebugger();
   let server;
@@ -91,14 +92,12 @@ async function serve(): Promise<void> {
       ...(values.quiet ? { functionLogs: new Writable({ write: (_chunk, _encoding, done) => done() }) } : {}),
     });
   } catch (error) {
-    await stopStores();
     return fail((error as Error).message);
   }
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  say(
-    `start-api: DynamoDB at ${stores[0]!.dynamoEndpoint}${started ? ' (dynalite started for this server, in memory)' : ''}`,
-  );
+  say(`start-api: DynamoDB at ${stores[0]!.dynamoEndpoint}`);
+  if (started) say(`start-api: ${leftRunningNotice(started.dynamoEndpoint, started.startedPid!)}`);
   for (const route of server.routes)
     say(`  ${route.method.padEnd(7)} ${server.url}${route.path}  -> ${route.functionName}`);
   say(
@@ -112,10 +111,7 @@ async function serve(): Promise<void> {
     if (closing) return;
     closing = true;
     say('start-api: stopping');
-    void server
-      .close()
-      .then(stopStores)
-      .then(() => process.exit(0));
+    void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

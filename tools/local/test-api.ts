@@ -1,5 +1,5 @@
 // Runs the Postman collection (infra-local/postman/) headless with newman against start-api, as CI does:
-// the server and its stores (dynalite, node:sqlite) start on free ports in a temp folder, so a developer's
+// the server and its stores (DynamoDB Local, node:sqlite) start on free ports in a temp folder, so a developer's
 // running `npm run start-api` or `dev:env` is never touched. Exits non-zero on any failed assertion.
 // Usage: node tools/local/test-api.ts [--no-build] [--verbose]
 import { join } from 'node:path';

@@ -4,7 +4,7 @@ import { TEST_AUDIT_TABLE, TestStores } from '#testing/test-stores.ts';
 import { DynamoAuditRepository } from '../audit-repository.ts';
 import { createDocumentClient } from '../../clients/dynamodb-client.ts';
 
-describe('DynamoAuditRepository against dynalite', () => {
+describe('DynamoAuditRepository against DynamoDB Local', () => {
   let stores: TestStores;
   let repository: DynamoAuditRepository;
 

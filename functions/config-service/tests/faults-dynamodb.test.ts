@@ -41,7 +41,7 @@ interface Outcome extends PhasedOutcome {
 const codeOf = (outcome: Outcome): string =>
   outcome.statusCode < 400 ? 'OK' : errorOf(JSON.parse(outcome.body)).code;
 
-describe('DynamoDB taken away mid-run and brought back (persisted dynalite, real config-service handler)', () => {
+describe('DynamoDB taken away mid-run and brought back (DynamoDB Local behind a fault proxy, real config-service handler)', () => {
   it('fails closed with no configuration in any 503, keeps versions and audit consistent, and recovers without a restart', async () => {
     const send = async (run: OutageRun<Outcome>, event: HttpEvent) => {
       const started = run.phase;

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('npm run start-api (tools/local/start-api.ts)', () => {
-  it('starts its own stores when none answer, serves the routes on the given port, logs each request, and stops on SIGTERM', async () => {
+  it('starts the stores when none answer and leaves them running, serves the routes on the given port, logs each request, and stops on SIGTERM', async () => {
     const dynamoPort = await freePort();
     const env = envVarsFor({
       endpoint: `http://127.0.0.1:${dynamoPort}`,
@@ -39,8 +39,9 @@ describe('npm run start-api (tools/local/start-api.ts)', () => {
       expect(ok.status).toBe(200);
       expect(ok.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
       expect(missing.status).toBe(404);
-      expect(server.stderr()).toContain(
-        `DynamoDB at http://127.0.0.1:${dynamoPort} (dynalite started for this server`,
+      expect(server.stderr()).toContain(`DynamoDB at http://127.0.0.1:${dynamoPort}`);
+      expect(server.stderr()).toMatch(
+        /DynamoDB Local started at .* left running for the next runs; stop it with: npm run db:stop/,
       );
       expect(server.stderr()).toMatch(/GET +http:\/\/127\.0\.0\.1:\d+\/price +-> price-fetcher/);
       expect(server.stderr()).toMatch(/^GET \/price\?id&userId 200 \d+\.\dms price-fetcher$/m);
@@ -48,6 +49,10 @@ describe('npm run start-api (tools/local/start-api.ts)', () => {
       expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
+      execFileSync(process.execPath, ['tools/local/db-stop.ts'], {
+        env: { ...process.env, LITE_STATE_DIR: env.stateDir },
+        stdio: 'ignore',
+      });
       env.cleanup();
     }
   });
@@ -110,7 +115,7 @@ describe('format-response.js', () => {
 describe('invoke --pretty', () => {
   it('prints the result formatted for reading', async () => {
     const env = envVarsFor(stores);
-    // Asynchronous: the test's dynalite answers the function from this process's event loop.
+    // Asynchronous: the test's DynamoDB Local answers the function from this process's event loop.
     const invoke = startCli(
       'tools/local/invoke.ts',
       [
