@@ -423,6 +423,14 @@ const expectedOutcome = (event: HttpEvent, current: Map<ConfigKey, number>): Exp
     return queryAccepted(query, historyQuerySchema(key)) ? { status: 200 } : invalid;
   }
   if (event.httpMethod === 'GET') return queryAccepted(query, ReadQuerySchema) ? { status: 200 } : invalid;
+  // The body's media type and size are checked before anything else is collected: 415 and 413 win.
+  const type = headerOf(event, 'content-type');
+  if (type === undefined || !JSON_MEDIA_TYPE.test(type.trim())) {
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  if (Buffer.byteLength(event.body ?? '', 'utf8') > MAX_JSON_BODY_BYTES) {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE' };
+  }
   const body = acceptedBody(event, key);
   if (!queryAccepted(query, PutQuerySchema) || !body) return invalid;
   return body.expectedVersion === current.get(key)
