@@ -36,7 +36,8 @@ export interface FaultProxy {
   setMode(mode: StoreMode): Promise<void>;
   /** Adds a rule; faults are applied in `up` mode only. */
   addRule(rule: FaultRule): void;
-  clearRules(): void;
+  /** Drops every rule and forgets the operations and faults seen so far. */
+  reset(): void;
   /** The operations forwarded or faulted so far, in order (`PutItem`, `TransactWriteItems`, ...). */
   operations(): string[];
   /** How many requests each rule has faulted. */
@@ -105,7 +106,11 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
     });
 
   const server = createServer((incoming, outgoing) => {
-    if (mode === 'hang') return;
+    if (mode === 'hang') {
+      // Seen, never answered.
+      operations.push(operationOf(incoming));
+      return;
+    }
     void (async () => {
       const body = await readBody(incoming);
       const seen: ProxiedRequest = { operation: operationOf(incoming), body: body.toString('utf8') };
@@ -171,8 +176,10 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
     addRule(rule) {
       rules.push({ ...rule, used: 0 });
     },
-    clearRules() {
+    reset() {
       rules = [];
+      operations.length = 0;
+      faulted = 0;
     },
     operations: () => [...operations],
     faulted: () => faulted,

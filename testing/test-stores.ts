@@ -90,6 +90,24 @@ export class TestStores {
     await this.proxy.setMode('hang');
   }
 
+  /** Fresh tables, as a new store would have: version 1 of every registry key, and no audit items. */
+  async reset(): Promise<void> {
+    await this.proxy.setMode('up');
+    this.proxy.reset();
+    await this.dropTables();
+    await seedDynamo(this.upstream, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
+  }
+
+  private async dropTables(): Promise<void> {
+    for (const table of [TEST_AUDIT_TABLE, TEST_CONFIG_TABLE]) {
+      await this.documentClient()
+        .send(new DeleteTableCommand({ TableName: table }))
+        .catch((error: Error) => {
+          if (error.name !== 'ResourceNotFoundException') throw error;
+        });
+    }
+  }
+
   /** The store's current behaviour. */
   async setDynamoMode(mode: StoreMode): Promise<void> {
     await this.proxy.setMode(mode);
@@ -206,14 +224,8 @@ export class TestStores {
   async close(): Promise<void> {
     await this.proxy.close();
     if (this.own) await this.own.close();
-    else {
-      // The shared instance lives on for the other files: leave it as found.
-      for (const table of [TEST_AUDIT_TABLE, TEST_CONFIG_TABLE]) {
-        await this.documentClient()
-          .send(new DeleteTableCommand({ TableName: table }))
-          .catch(() => undefined);
-      }
-    }
+    // The shared instance lives on for the other files: leave it as found.
+    else await this.dropTables().catch(() => undefined);
     this.doc?.destroy();
     rmSync(this.dir, { recursive: true, force: true });
   }

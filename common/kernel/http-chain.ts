@@ -43,6 +43,8 @@ export interface HttpChainOptions {
   health: { checks: Record<string, HealthProbe>; version: string };
   /** Present for functions that read the SQL source. */
   sql?: SqlClient;
+  /** What the audit write keeps of every request's time (request-budget.ts). */
+  auditReserveMs: number;
 }
 
 /**
@@ -66,7 +68,7 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     // bodies, tokens) in the log of a regulated service.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(requestContext({ logger, metrics }))
+    .use(requestContext({ logger, metrics, auditReserveMs: opts.auditReserveMs }))
     .use(healthCheck({ ...opts.health, logger }))
     .use(httpCors({ origins, maxAge: 600 }))
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
