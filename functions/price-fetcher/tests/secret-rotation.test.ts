@@ -1,4 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
+import type * as ClientMock from 'aws-sdk-client-mock';
 import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import { FakeOracleDb } from '#testing/fake-oracledb.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
@@ -17,10 +19,8 @@ jest.mock('oracledb', () => {
 // on the copy of the SDK each handler container loads (jest gives each its own module registry).
 const mockSecret = { value: 'first-password', calls: [] as string[] };
 jest.mock('@aws-sdk/client-secrets-manager', () => {
-  const actual = jest.requireActual<typeof import('@aws-sdk/client-secrets-manager')>(
-    '@aws-sdk/client-secrets-manager',
-  );
-  const { mockClient } = jest.requireActual<typeof import('aws-sdk-client-mock')>('aws-sdk-client-mock');
+  const actual = jest.requireActual<typeof SecretsManager>('@aws-sdk/client-secrets-manager');
+  const { mockClient } = jest.requireActual<typeof ClientMock>('aws-sdk-client-mock');
   mockClient(actual.SecretsManagerClient)
     .on(actual.GetSecretValueCommand)
     .callsFake((input: { SecretId: string }) => {
