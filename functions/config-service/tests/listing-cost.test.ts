@@ -4,7 +4,7 @@ import { CONFIG_KEYS, ConfigRegistry } from '#common/models/config.ts';
 import { TEST_AUDIT_TABLE, TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
 import { AuditAction, AuditStatus } from '#common/constants/audit.ts';
 import { buildAuditItem } from '#common/models/audit.ts';
-import { localDynamoClient } from '#infra-local/seed/seed-dynamodb.ts';
+import { localDynamoClient } from '#testing/local-stack.ts';
 import { DynamoConfigRepository } from '../src/repository-config.ts';
 import { ConfigService } from '../src/service.ts';
 import { USER } from '#testing/config-service-requests.ts';

@@ -1,7 +1,6 @@
-import { AUDIT_RETENTION_DAYS_BY_STAGE } from '../../constants/retention.ts';
-import { ConfigError } from '../env.ts';
-import { loadPriceFetcherEnv } from '#functions/price-fetcher/src/env.ts';
-import { loadConfigServiceEnv } from '#functions/config-service/src/env.ts';
+import { AUDIT_RETENTION_DAYS_BY_STAGE } from '#common/constants/retention.ts';
+import { ConfigError } from '#common/utils/env.ts';
+import { loadPriceFetcherEnv } from '../src/env.ts';
 
 const localSqlite = {
   STAGE: 'local',
@@ -101,12 +100,5 @@ describe('environment configuration (read once, fail fast)', () => {
     const attempt = () =>
       loadPriceFetcherEnv({ ...deployedOracle, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
     expect(attempt).toThrow(/DYNAMODB_ENDPOINT: is allowed only when STAGE=local/);
-    expect(() =>
-      loadConfigServiceEnv({
-        ...deployedOracle,
-        CONFIG_TABLE: 't',
-        DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
-      }),
-    ).toThrow(/DYNAMODB_ENDPOINT: is allowed only when STAGE=local/);
   });
 });
