@@ -2,7 +2,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * An HTTP proxy in front of a DynamoDB endpoint (dynalite) that records, in order, the operation of every
+ * An HTTP proxy in front of a DynamoDB endpoint (DynamoDB Local) that records, in order, the operation of every
  * request it forwards (`X-Amz-Target`, e.g. `DynamoDB_20120810.PutItem`) and how many connections clients
  * opened: what a function sends, and when, seen from the wire.
  */

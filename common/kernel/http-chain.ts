@@ -44,6 +44,8 @@ export interface HttpChainOptions {
   health: { checks: Record<string, HealthProbe>; version: string };
   /** Present for functions that read the SQL source. */
   sql?: SqlClient;
+  /** What the audit write keeps of every request's time (request-budget.ts). */
+  auditReserveMs: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     // bodies, tokens) in the log of a regulated service.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(requestContext({ logger, metrics }))
+    .use(requestContext({ logger, metrics, auditReserveMs: opts.auditReserveMs }))
     .use(healthCheck({ ...opts.health, logger }))
     // A browser on another origin may read only the response headers CORS exposes: the web app shows the
     // request id, which support staff need.

@@ -1,19 +1,5 @@
 // Type declarations for dependencies that ship none.
 
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-  interface DynaliteOptions {
-    path?: string;
-    createTableMs?: number;
-    deleteTableMs?: number;
-    updateTableMs?: number;
-    maxItemSizeKb?: number;
-    ssl?: boolean;
-  }
-  const dynalite: (options?: DynaliteOptions) => Server;
-  export default dynalite;
-}
-
 declare module 'newman' {
   // The part of newman's programmatic API that `npm run test:api` uses (newman ships no types).
   export interface NewmanRunOptions {

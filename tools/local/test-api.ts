@@ -1,8 +1,8 @@
 // Runs the Postman collection (infra-local/postman/) headless with newman against start-api, as CI does:
-// the server and its stores (dynalite, node:sqlite) start on free ports in a temp folder, so a developer's
-// running `npm run start-api` or `dev:env` is never touched. A local issuer of its own signs the tokens the
-// collection's variables carry (each role's, expired, forged, wrong audience). Every response newman
-// receives is also checked against openapi.json. Exits non-zero on any failure or contract violation.
+// the server and its stores (DynamoDB Local, node:sqlite) start on free ports in a temp folder, so a
+// developer's running `npm run start-api` or `dev:env` is never touched. A local issuer of its own signs the
+// tokens the collection's variables carry (each role's, expired, forged, wrong audience). Every response
+// newman receives is also checked against openapi.json. Exits non-zero on any failure or contract violation.
 // Usage: node tools/local/test-api.ts [--no-build] [--verbose]
 import { join } from 'node:path';
 import { Writable } from 'node:stream';

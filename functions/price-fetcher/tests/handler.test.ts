@@ -51,7 +51,7 @@ const call = async (event?: ReturnType<typeof apiEvent>, fn?: LambdaHandler) => 
 
 const errorOf = (body: unknown) => ErrorBodySchema.parse(body).error;
 
-describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
+describe('GET /price through the real handler (node:sqlite + DynamoDB Local)', () => {
   it('when the product exists, returns 200 with the price and audits SUCCESS', async () => {
     const { response, body, audit, requestId } = await call();
 

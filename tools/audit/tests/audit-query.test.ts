@@ -139,7 +139,7 @@ const collect = async (raw: Record<string, unknown>, pageSize?: number) => {
 const requestIds = (list: Record<string, unknown>[]) => list.map((item) => item.requestId as string);
 const inRange = (item: AuditItem, from: string, to: string) => item.timestamp >= from && item.timestamp <= to;
 
-describe('audit queries against dynalite with 3,000 items', () => {
+describe('audit queries against DynamoDB Local with 3,000 items', () => {
   it('who looked at PROD-101: every lookup, oldest first, through Query calls on the product index only', async () => {
     const expected = items.filter((item) => item.productId === 'PROD-101');
 
@@ -147,7 +147,7 @@ describe('audit queries against dynalite with 3,000 items', () => {
 
     expect(requestIds(found)).toEqual(requestIds(expected));
     expect(found[0]).toEqual(expected[0]);
-    // 2,600 items are more than one 1 MB page: DynamoDB (and dynalite) page, and every page is one Query.
+    // 2,600 items are more than one 1 MB page: DynamoDB (and DynamoDB Local) page, and every page is one Query.
     expect(pages.length).toBeGreaterThan(1);
     expect(sent).toEqual(pages.map(() => 'QueryCommand'));
   });
