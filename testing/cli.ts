@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestStores } from './test-stores.ts';
@@ -49,15 +48,6 @@ export const startCli = (script: string, args: string[], env: Record<string, str
     });
   return { child, stdout: () => out, stderr: () => err, waitFor, exited };
 };
-
-/** A TCP port nothing listens on (now). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * A `--env-vars` file (SAM's format) that points every function at the test's stores, in a temp folder with

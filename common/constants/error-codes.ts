@@ -2,6 +2,8 @@
 export const ErrorCode = {
   ValidationError: 'VALIDATION_ERROR',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   RouteNotFound: 'ROUTE_NOT_FOUND',
   PriceNotFound: 'PRICE_NOT_FOUND',
   ConfigNotFound: 'CONFIG_NOT_FOUND',

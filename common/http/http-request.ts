@@ -3,41 +3,13 @@ import '../models/zod-locale.ts';
 import { HttpHeader, JSON_CONTENT_TYPE, MAX_JSON_BODY_BYTES } from '../constants/http.ts';
 import type { HttpEvent } from '../types/lambda.ts';
 import type { ErrorDetail } from '../errors/app-errors.ts';
-import { MethodNotAllowedError, ValidationError } from '../errors/app-errors.ts';
-
-/** Parameter names are echoed back only when they look like names; anything else is not repeated. */
-const PRINTABLE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
-const MAX_NAMES_SHOWN = 5;
-
-/** "unknown parameter: a, b", naming only the names that are safe to repeat back. */
-const unknownNames = (what: string, names: string[]): string => {
-  const printable = names.filter((name) => PRINTABLE_NAME.test(name)).slice(0, MAX_NAMES_SHOWN);
-  return `unknown ${what}${names.length > 1 ? 's' : ''}${printable.length > 0 ? `: ${printable.join(', ')}` : ''}`;
-};
-
-/**
- * Maps Zod issues to `{field, issue}`. Our schemas carry their own messages, which never quote input;
- * Zod's own message for unknown object keys quotes them, so it is replaced by one that names only
- * printable names. `root` names the field of an issue about the whole input.
- */
-export const detailsFromZod = (error: z.core.$ZodError, input: unknown, root = 'request'): ErrorDetail[] => {
-  const top = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
-  const details = error.issues.map((issue): ErrorDetail => {
-    const field = issue.path.map(String).join('.') || root;
-    if (issue.code === 'unrecognized_keys') return { field, issue: unknownNames('field', issue.keys) };
-    const missing =
-      issue.code === 'invalid_type' && issue.path.length > 0 && top[String(issue.path[0])] === undefined;
-    return { field, issue: missing ? 'is required' : issue.message };
-  });
-  // Two checks of one field can fail with the same wording (a pattern and a refinement): say it once.
-  const seen = new Set<string>();
-  return details.filter(({ field, issue }) => {
-    const id = JSON.stringify([field, issue]);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-};
+import {
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors/app-errors.ts';
+import { detailsFromZod, unknownNames } from '../errors/zod-details.ts';
 
 /** A header's value, whatever its case (API Gateway keeps the caller's casing). */
 export const headerValue = (event: HttpEvent, name: string): string | undefined => {
@@ -107,7 +79,7 @@ export const parseQuery = <S extends z.ZodMiniObject>(event: HttpEvent, schema: 
 /** API Gateway routes by method, but a direct invoke can carry anything: refuse what the route does not serve. */
 export const expectMethod = (event: HttpEvent, ...methods: string[]): void => {
   if (!methods.includes(event.httpMethod)) {
-    throw new MethodNotAllowedError(`Method not allowed; use ${methods.join(' or ')}.`);
+    throw new MethodNotAllowedError(methods);
   }
 };
 
@@ -167,9 +139,10 @@ export const JsonTextSchema = z.pipe(
 );
 
 /**
- * Validates a JSON request body strictly: `content-type: application/json` (charset utf-8 allowed), a body
- * of at most `maxBytes` UTF-8 bytes, well-formed JSON, then `schema` (use `z.strictObject` so unknown
- * fields are refused). Every problem is a ValidationError naming the field; nothing quotes the body.
+ * Validates a JSON request body strictly: `content-type: application/json` (charset utf-8 allowed, else
+ * 415), a body of at most `maxBytes` UTF-8 bytes (else 413), well-formed JSON, then `schema` (use
+ * `z.strictObject` so unknown fields are refused). Every other problem is a ValidationError naming the
+ * field; nothing quotes the body.
  */
 export const parseJsonBody = <S extends z.ZodMiniType>(
   event: HttpEvent,
@@ -179,19 +152,13 @@ export const parseJsonBody = <S extends z.ZodMiniType>(
   const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
   const contentType = headerValue(event, HttpHeader.contentType);
   if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType.trim())) {
-    throw new ValidationError(
-      [{ field: HttpHeader.contentType, issue: `must be ${JSON_CONTENT_TYPE}` }],
-      `The request body must be sent as ${JSON_CONTENT_TYPE}.`,
-    );
+    throw new UnsupportedMediaTypeError(HttpHeader.contentType, JSON_CONTENT_TYPE);
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length === 0) throw new ValidationError([{ field: 'body', issue: 'is required' }]);
   if (bytes.length > maxBytes) {
-    throw new ValidationError(
-      [{ field: 'body', issue: `must be at most ${maxBytes} bytes` }],
-      'The request body is too large.',
-    );
+    throw new PayloadTooLargeError(maxBytes);
   }
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let decoded: string;

@@ -15,7 +15,7 @@ export const routeByResource =
     if (!methods) throw new RouteNotFoundError('No route serves this request.');
     const handler = Object.hasOwn(methods, event.httpMethod) ? methods[event.httpMethod] : undefined;
     if (!handler) {
-      throw new MethodNotAllowedError(`Method not allowed; use ${Object.keys(methods).join(' or ')}.`);
+      throw new MethodNotAllowedError(Object.keys(methods));
     }
     return handler(event, context);
   };

@@ -53,9 +53,14 @@ export const INIT_WARM_UP_BUDGET_MS = 2500;
 /**
  * Builds, once per container, what every HTTP function shares: logger, metrics, the DynamoDB client, the
  * audit repository, and the standard chain with the audit and health settings taken from the base
- * environment. A function's composition root adds only what is its own.
+ * environment. A function's composition root adds only what is its own. `warmUpBudgetMs` bounds the init
+ * warm-up (INIT_WARM_UP_BUDGET_MS by default).
  */
-export const createFunctionKernel = (env: BaseEnv): FunctionKernel => {
+export const createFunctionKernel = (
+  env: BaseEnv,
+  options: { warmUpBudgetMs?: number } = {},
+): FunctionKernel => {
+  const { warmUpBudgetMs = INIT_WARM_UP_BUDGET_MS } = options;
   const logger = createLogger(env);
   const metrics = createMetrics(env);
   const dynamo = createDocumentClient(env);
@@ -78,13 +83,13 @@ export const createFunctionKernel = (env: BaseEnv): FunctionKernel => {
     const primed = primeAtInit('Audit table', auditRepository.ping());
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'budget'>((resolve) => {
-      timer = setTimeout(() => resolve('budget'), INIT_WARM_UP_BUDGET_MS);
+      timer = setTimeout(() => resolve('budget'), warmUpBudgetMs);
       timer.unref();
     });
     const settled = Promise.allSettled([primed, ...tasks]);
     if ((await Promise.race([settled, budget])) === 'budget') {
       logger.warn('Init warm-up still running after its budget; serving anyway', {
-        budgetMs: INIT_WARM_UP_BUDGET_MS,
+        budgetMs: warmUpBudgetMs,
       });
     }
     clearTimeout(timer);

@@ -38,7 +38,10 @@ export const httpErrorHandler = (opts: {
         ...(error.details ? { details: error.details } : {}),
       },
     };
-    request.response = jsonResponse(error.statusCode, body);
+    const response = jsonResponse(error.statusCode, body);
+    request.response = error.headers
+      ? { ...response, headers: { ...response.headers, ...error.headers } }
+      : response;
   };
 
   return { onError: httpErrorHandlerOnError };

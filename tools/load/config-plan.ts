@@ -90,7 +90,7 @@ const refused = (key: string, user: string): Shape[] => [
     query: { userId: user },
     headers: { 'Content-Type': 'text/plain' },
     body: "value=true' OR 1=1 --",
-    expectedStatus: 400,
+    expectedStatus: 415,
   },
   { method: 'GET', resource: KEY, pathParameters: { key: 'darkLaunch' }, query: null, expectedStatus: 404 },
   {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { buildFunctions } from '#build/build-functions.ts';
 import { buildApiEvent } from '#infra-local/lite/event-spec.ts';
 import { templatePath } from '#build/paths.ts';
 import { formatForRepo } from '#infra-local/lite/prettier-format.ts';
@@ -190,5 +191,32 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, formatted);
   }
-  return { created: Object.keys(files), changed: Object.keys(changed) };
+  const budget = await writeSizeBudget(root, name);
+  return { created: Object.keys(files), changed: [...Object.keys(changed), budget] };
+};
+
+/** Headroom of a new function's first size budget over its first build: room to grow, not to bloat. */
+const FIRST_BUDGET_HEADROOM = 1.1;
+
+/**
+ * Every function has a size budget (bench/size-budget.json, gated by bench/tests/size-budget.test.ts).
+ * A new one's is its first build's sizes plus FIRST_BUDGET_HEADROOM, rounded up to the KB.
+ */
+const writeSizeBudget = async (root: string, name: string): Promise<string> => {
+  const file = join('bench', 'size-budget.json');
+  const [built] = await buildFunctions(root, [name]);
+  if (!built) throw new ScaffoldError(`the build did not produce ${name}`);
+  const zipBytes = statSync(join(root, built.zip)).size;
+  const bound = (bytes: number) => Math.ceil((bytes * FIRST_BUDGET_HEADROOM) / 1000) * 1000;
+  const budgets = JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+  budgets[name] = {
+    bundleBytes: bound(built.bytes),
+    codeBytes: bound(built.bytes + built.chunkBytes),
+    zipBytes: bound(zipBytes),
+  };
+  writeFileSync(
+    join(root, file),
+    await formatForRepo(join(root, file), `${JSON.stringify(budgets, null, 2)}\n`),
+  );
+  return file;
 };

@@ -10,7 +10,7 @@ import {
   fromConfigRecord,
   toConfigRecord,
 } from '#common/models/config.ts';
-import { ConfigUnavailableError } from '#common/errors/app-errors.ts';
+import { ConfigUnavailableError } from './errors.ts';
 import type { ConfigHistoryPage, ConfigRepository } from './service.ts';
 
 /** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */

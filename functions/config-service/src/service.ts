@@ -1,7 +1,8 @@
 import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import { CONFIG_KEYS, ConfigItemSchema, isConfigKey } from '#common/models/config.ts';
-import { ConfigNotFoundError, ValidationError, VersionConflictError } from '#common/errors/app-errors.ts';
-import { detailsFromZod } from '#common/http/http-request.ts';
+import { ValidationError } from '#common/errors/app-errors.ts';
+import { detailsFromZod } from '#common/errors/zod-details.ts';
+import { ConfigNotFoundError, VersionConflictError } from './errors.ts';
 import { TtlCache } from '#common/utils/ttl-cache.ts';
 
 export interface ConfigHistoryPage {

@@ -4,8 +4,8 @@ import { Writable } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { recordingProxy } from '#testing/recording-proxy.ts';
 import { TestStores } from '#testing/test-stores.ts';
-import { LocalLambda } from '#infra-local/lite/lambda-runtime.ts';
-import { findFunction } from '#infra-local/lite/lite-env.ts';
+import { LocalLambda } from '#testing/local-stack.ts';
+import { findFunction } from '#testing/local-stack.ts';
 import { repoRoot } from '#build/paths.ts';
 
 const root = repoRoot();

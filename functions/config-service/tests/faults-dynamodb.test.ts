@@ -7,7 +7,7 @@ import type { OutageRun, PhasedOutcome } from '#testing/outage.ts';
 import { runDynamoOutage } from '#testing/outage.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
-import { SEED_REQUEST_ID } from '#infra-local/seed/seed-dynamodb.ts';
+import { SEED_REQUEST_ID } from '#testing/local-stack.ts';
 import {
   HANDLER,
   errorOf,

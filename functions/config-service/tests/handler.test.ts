@@ -497,13 +497,14 @@ describe('PUT /config/{key}', () => {
     expect((await stores.configVersions('maintenanceMode')).length).toBe(1);
   });
 
-  it('when the body is over 16 KiB, returns 400 without parsing it', async () => {
+  it('when the body is over 16 KiB, returns 413 PAYLOAD_TOO_LARGE without parsing it', async () => {
     const huge = JSON.stringify({ value: ['USD'], expectedVersion: 1, padding: 'x'.repeat(16 * 1024) });
 
     const { response, body } = await call(putEvent('supportedCurrencies', huge));
 
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(413);
     expect(errorOf(body)).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
       message: 'The request body is too large.',
       details: [{ field: 'body', issue: 'must be at most 16384 bytes' }],
     });
@@ -511,7 +512,7 @@ describe('PUT /config/{key}', () => {
   });
 
   it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1']])(
-    'when the content type is %p, returns 400 naming content-type',
+    'when the content type is %p, returns 415 naming content-type',
     async (contentType) => {
       const { response, body } = await call(
         putEvent(
@@ -521,22 +522,23 @@ describe('PUT /config/{key}', () => {
         ),
       );
 
-      expect(response.statusCode).toBe(400);
+      expect(response.statusCode).toBe(415);
       expect(errorOf(body)).toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
         message: 'The request body must be sent as application/json.',
         details: [{ field: 'content-type', issue: 'must be application/json' }],
       });
     },
   );
 
-  it('when the content type is missing, returns 400 naming content-type', async () => {
+  it('when the content type is missing, returns 415 naming content-type', async () => {
     const event = putEvent('maintenanceMode', { value: true, expectedVersion: 1 });
     delete event.headers['Content-Type'];
     delete event.multiValueHeaders['Content-Type'];
 
     const { response, body } = await call(event);
 
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(415);
     expect(errorOf(body).details).toEqual([{ field: 'content-type', issue: 'must be application/json' }]);
   });
 
@@ -616,12 +618,13 @@ describe('PUT /config/{key}', () => {
 });
 
 describe('routing', () => {
-  it('when the method is not served on the route, returns 405 and audits an attempted update', async () => {
+  it('when the method is not served on the route, returns 405 with Allow and audits an attempted update', async () => {
     const { response, body, audit } = await call(
       putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { method: 'DELETE' }),
     );
 
     expect(response.statusCode).toBe(405);
+    expect(response.headers).toMatchObject({ allow: 'GET, PUT' });
     expect(errorOf(body)).toMatchObject({
       code: 'METHOD_NOT_ALLOWED',
       message: 'Method not allowed; use GET or PUT.',

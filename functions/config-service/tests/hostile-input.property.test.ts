@@ -30,9 +30,10 @@ import {
 import { assertNoEcho, assertSafeResponse } from '#testing/hostile-invariants.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
+import { propertyParameters } from '#testing/property-runs.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
-import { SEED_REQUEST_ID } from '#infra-local/seed/seed-dynamodb.ts';
+import { SEED_REQUEST_ID } from '#testing/local-stack.ts';
 import {
   PutQuerySchema,
   ReadQuerySchema,
@@ -42,9 +43,9 @@ import {
 } from '../src/dto.ts';
 import { HANDLER } from '#testing/config-service-requests.ts';
 
-/** Thousands by default; HOSTILE_RUNS raises it for a soak, FC_SEED replays a reported failure. */
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 2000);
-const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+/** Thousands by default; HOSTILE_RUNS raises it for a soak; the seed is printed, FC_SEED replays it. */
+const PROPERTY = propertyParameters('config-service hostile input', 2000);
+const RUNS = PROPERTY.numRuns;
 
 // ---------------------------------------------------------------------------------------------------------
 // What a generated request is. PUT bodies are kept structured until they are sent, so that "the version the
@@ -423,6 +424,14 @@ const expectedOutcome = (event: HttpEvent, current: Map<ConfigKey, number>): Exp
     return queryAccepted(query, historyQuerySchema(key)) ? { status: 200 } : invalid;
   }
   if (event.httpMethod === 'GET') return queryAccepted(query, ReadQuerySchema) ? { status: 200 } : invalid;
+  // The body's media type and size are checked before anything else is collected: 415 and 413 win.
+  const type = headerOf(event, 'content-type');
+  if (type === undefined || !JSON_MEDIA_TYPE.test(type.trim())) {
+    return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  if (Buffer.byteLength(event.body ?? '', 'utf8') > MAX_JSON_BODY_BYTES) {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE' };
+  }
   const body = acceptedBody(event, key);
   if (!queryAccepted(query, PutQuerySchema) || !body) return invalid;
   return body.expectedVersion === current.get(key)
@@ -626,7 +635,7 @@ describe('config-service under hostile input (fast-check, real handler, dynalite
         const outcome = `${event.httpMethod === 'PUT' ? 'PUT' : 'other'} ${response.statusCode}`;
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       }),
-      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+      PROPERTY,
     );
 
     // Exactly one audit item per request, with the status the caller saw, the action of its method, the key

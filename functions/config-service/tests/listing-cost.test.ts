@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONFIG_KEYS, ConfigRegistry } from '#common/models/config.ts';
 import { TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
-import { localDynamoClient } from '#infra-local/seed/seed-dynamodb.ts';
+import { localDynamoClient } from '#testing/local-stack.ts';
 import { DynamoConfigRepository } from '../src/repository-config.ts';
 import { ConfigService } from '../src/service.ts';
 import { USER } from '#testing/config-service-requests.ts';

@@ -8,7 +8,7 @@ import { jsonResponse } from '#common/http/http-response.ts';
 import { createSqlClient } from '#common/clients/sql/create-sql-client.ts';
 import { loadPriceFetcherEnv } from './env.ts';
 import { GetPriceQuerySchema } from './dto.ts';
-import { OraclePriceRepository } from './repository-sql.ts';
+import { SqlPriceRepository } from './repository-sql.ts';
 import { PriceService } from './service.ts';
 
 // Composition root: runs once per container, during Lambda init (full CPU, not billed per request).
@@ -16,7 +16,7 @@ const env = loadPriceFetcherEnv();
 const kernel = createFunctionKernel(env);
 const { logger } = kernel;
 const sql = createSqlClient(env, logger);
-const prices = new OraclePriceRepository();
+const prices = new SqlPriceRepository();
 const service = new PriceService({ prices });
 
 /**

@@ -25,7 +25,7 @@ export class CorruptPriceRowError extends Error {
 }
 
 /** Reads prices through the request's connection lease (`context.db`). Stateless: one per container. */
-export class OraclePriceRepository implements PriceRepository<SqlLease> {
+export class SqlPriceRepository implements PriceRepository<SqlLease> {
   async findByProductId(productId: string, db: SqlLease): Promise<Price | undefined> {
     const rows = await db.query(SELECT_PRICE_SQL, { id: productId });
     const [row] = rows;

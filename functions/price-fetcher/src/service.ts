@@ -1,5 +1,5 @@
 import type { Price } from '#common/models/price.ts';
-import { PriceNotFoundError } from '#common/errors/app-errors.ts';
+import { PriceNotFoundError } from './errors.ts';
 
 /**
  * The port to the price source, implemented by repository-sql.ts (Oracle or the embedded engine).

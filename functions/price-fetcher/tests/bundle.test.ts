@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { LocalLambda, invokeLocalLambda } from '#infra-local/lite/lambda-runtime.ts';
+import { LocalLambda, invokeLocalLambda } from '#testing/local-stack.ts';
 import { recordingProxy } from '#testing/recording-proxy.ts';
 import { silentListener } from '#testing/silent-listener.ts';
 import { TestStores } from '#testing/test-stores.ts';

@@ -173,11 +173,12 @@ describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
     expect(hostile.audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['query'] });
   });
 
-  it('when the method is not GET, returns 405 and audits REJECTED', async () => {
+  it('when the method is not GET, returns 405 with Allow: GET and audits REJECTED', async () => {
     const { response, body, audit } = await call(
       apiEvent({ method: 'DELETE', query: { id: 'PROD-101', userId: USER } }),
     );
     expect(response.statusCode).toBe(405);
+    expect(response.headers).toMatchObject({ allow: 'GET' });
     expect(errorOf(body).code).toBe('METHOD_NOT_ALLOWED');
     expect(audit[0]).toMatchObject({ status: 'REJECTED' });
   });

@@ -12,14 +12,15 @@ import { hostileRequest } from '#testing/hostile-input.ts';
 import { assertNoEcho, assertSafeResponse } from '#testing/hostile-invariants.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
+import { propertyParameters } from '#testing/property-runs.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { loadSqlite } from '#common/clients/sql/sqlite-client.ts';
 import { GetPriceQuerySchema } from '../src/dto.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
-/** Thousands by default; HOSTILE_RUNS raises it for a soak, FC_SEED replays a reported failure. */
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 2000);
-const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+/** Thousands by default; HOSTILE_RUNS raises it for a soak; the seed is printed, FC_SEED replays it. */
+const PROPERTY = propertyParameters('price-fetcher hostile input', 2000);
+const RUNS = PROPERTY.numRuns;
 
 let stores: TestStores;
 let handler: LambdaHandler;
@@ -119,7 +120,7 @@ describe('GET /price under hostile input (fast-check, real handler, node:sqlite 
         });
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
       }),
-      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+      PROPERTY,
     );
 
     // Exactly one audit item per request, with the status the caller saw, and no hostile value stored.

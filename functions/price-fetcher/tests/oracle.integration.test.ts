@@ -1,5 +1,5 @@
 import { OracleSqlClient } from '#common/clients/sql/oracle-client.ts';
-import { OraclePriceRepository } from '../src/repository-sql.ts';
+import { SqlPriceRepository } from '../src/repository-sql.ts';
 
 /**
  * Runs against a real Oracle (the Docker stack: `npm run dev:env -- --docker`, or any database with the
@@ -15,7 +15,7 @@ if (!configured) {
   );
 }
 
-describeWhenOracle('OraclePriceRepository against a real Oracle', () => {
+describeWhenOracle('SqlPriceRepository against a real Oracle', () => {
   const client = new OracleSqlClient({
     settings: {
       connectString: ORACLE_CONNECT_STRING ?? '',
@@ -27,7 +27,7 @@ describeWhenOracle('OraclePriceRepository against a real Oracle', () => {
       queueTimeoutMs: 5000,
     },
   });
-  const repository = new OraclePriceRepository();
+  const repository = new SqlPriceRepository();
   afterAll(() => client.close());
 
   it.each([

@@ -2,7 +2,7 @@ import type oracledb from 'oracledb';
 import { SourceUnavailableError } from '#common/errors/app-errors.ts';
 import type { OracleConnectionLike, OraclePoolLike } from '#common/clients/sql/oracle-client.ts';
 import { OracleSqlClient } from '#common/clients/sql/oracle-client.ts';
-import { OraclePriceRepository, SELECT_PRICE_SQL } from '../src/repository-sql.ts';
+import { SqlPriceRepository, SELECT_PRICE_SQL } from '../src/repository-sql.ts';
 
 /** A fake oracledb pool: records binds and options, counts open and in-use connections like the driver. */
 class FakePool implements OraclePoolLike {
@@ -49,11 +49,11 @@ const settings = {
 const oracleError = (code: string) =>
   Object.assign(new Error(`${code}: something from the driver`), { code });
 
-describe('OracleSqlClient and OraclePriceRepository against a fake oracledb pool', () => {
+describe('OracleSqlClient and SqlPriceRepository against a fake oracledb pool', () => {
   let pool: FakePool;
   let attributes: oracledb.PoolAttributes | undefined;
   let client: OracleSqlClient;
-  const repository = new OraclePriceRepository();
+  const repository = new SqlPriceRepository();
 
   beforeEach(() => {
     pool = new FakePool();

@@ -1,5 +1,5 @@
 import type { Price } from '#common/models/price.ts';
-import { PriceNotFoundError } from '#common/errors/app-errors.ts';
+import { PriceNotFoundError } from '../src/errors.ts';
 import type { PriceRepository } from '../src/service.ts';
 import { PriceService } from '../src/service.ts';
 

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TestStores } from '#testing/test-stores.ts';
 import { httpRequest } from '#testing/http-client.ts';
-import { envVarsFor, freePort, startCli } from '#testing/cli.ts';
+import { envVarsFor, startCli } from '#testing/cli.ts';
+import { freePort } from '#testing/free-port.ts';
 
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 

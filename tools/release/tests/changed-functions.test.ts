@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { changedFunctions } from '../changed-functions.ts';
 
 describe('change detection per function folder', () => {
@@ -16,6 +17,21 @@ describe('change detection per function folder', () => {
   it('dependency or build changes select every function', () => {
     expect(changedFunctions(['package-lock.json'], all)).toHaveLength(2);
     expect(changedFunctions(['esbuild.config.js'], all)).toHaveLength(2);
+  });
+
+  it('a change to the production build alone (build/) releases every function', () => {
+    expect(changedFunctions(['build/build-options.ts'], all)).toEqual(['config-service', 'price-fetcher']);
+    expect(changedFunctions(['build/lambda-entry.ts'], all)).toEqual(['config-service', 'price-fetcher']);
+  });
+
+  it('every file of the build as it stands, changed alone, releases every function', () => {
+    const buildFiles = execFileSync('git', ['ls-files', 'build', 'esbuild.config.js'], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+
+    expect(buildFiles.length).toBeGreaterThan(3);
+    for (const file of buildFiles)
+      expect([file, changedFunctions([file], all)]).toEqual([file, [...all].sort()]);
   });
 
   it('docs and local tooling select nothing, and unknown folders are ignored', () => {

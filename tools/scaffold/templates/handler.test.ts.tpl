@@ -5,8 +5,8 @@ import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TEST_AUDIT_TABLE, TestStores } from '#testing/test-stores.ts';
-import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
-import { seedTemplateTables } from '#infra-local/seed/template-tables.ts';
+import { findFunction, liteEnvironment } from '#testing/local-stack.ts';
+import { seedTemplateTables } from '#testing/local-stack.ts';
 
 const HANDLER = '#functions/__name__/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';

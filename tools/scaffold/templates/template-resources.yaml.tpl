@@ -2,7 +2,7 @@
   __Pascal__Function:
     Type: AWS::Serverless::Function
     Properties:
-      FunctionName: __name__-local
+      FunctionName: !Sub __name__-${Stage}
       Description: GET /__name__ - reads one item of its DynamoDB table and audits every attempt.
       CodeUri: ../dist/__name__
       Handler: index.handler
@@ -10,12 +10,20 @@
         Variables:
           POWERTOOLS_SERVICE_NAME: __name__
           __CONST___TABLE: __name__-local
+      LoggingConfig:
+        LogGroup: !Ref __Pascal__LogGroup
       Events:
         Get__Pascal__:
           Type: Api
           Properties:
             Path: /__name__
             Method: get
+
+  __Pascal__LogGroup:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/__name__-${Stage}
+      RetentionInDays: !FindInMap [LogRetention, !Ref Stage, Days]
 
   __Pascal__Table:
     Type: AWS::Serverless::SimpleTable

@@ -9,10 +9,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '#testing/free-port.ts';
 
 const exec = promisify(execFile);
 const ROOT = process.cwd();
@@ -45,13 +45,20 @@ const copyRepository = (): string => {
   return copy;
 };
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+/** `npm <args>` in `cwd`, as a developer types it. */
+const runNpm = async (cwd: string, args: string[]): Promise<Run> => {
+  try {
+    const { stdout, stderr } = await exec('npm', args, {
+      cwd,
+      env: process.env,
+      maxBuffer: 64 * 1024 * 1024,
     });
-  });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
 
 describe('node setup.js (checks)', () => {
   it('reports prerequisites, structure and local modes, and passes on this repository', async () => {
@@ -93,7 +100,7 @@ describe('node setup.js new-function', () => {
   });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-  it('creates a function whose tests, lite invoke and lint pass straight away', async () => {
+  it('creates a function that passes its lite invoke, npm run lint and the whole npm test straight away', async () => {
     const created = await run(copy, ['setup.js', 'new-function', 'demo-fn']);
     expect(created.code).toBe(0);
     for (const layer of ['dto', 'handler', 'service', 'repository-dynamodb', 'env']) {
@@ -115,50 +122,50 @@ describe('node setup.js new-function', () => {
       envVars,
       JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}` } }),
     );
-    const lite = { LITE_STATE_DIR: join(copy, '.local') };
-    const [tests, invoke, lint, types] = await Promise.all([
-      run(copy, ['node_modules/jest/bin/jest.js', '--ci', 'functions/demo-fn']),
-      // What `npm run invoke:demo-fn` runs, on a DynamoDB port of its own.
-      run(
-        copy,
-        [
-          'tools/local/invoke.ts',
-          'demo-fn',
-          '--default-event',
-          'infra-local/events/demo-fn-event.json',
-          '--env-vars',
-          envVars,
-        ],
-        lite,
-      ),
-      run(copy, [
-        'node_modules/eslint/bin/eslint.js',
-        'functions/demo-fn',
-        'common/models/demo-fn.ts',
-        'common/constants/audit.ts',
-      ]),
-      run(copy, ['node_modules/typescript/bin/tsc', '--noEmit']),
-    ]);
-
-    expect({ code: tests.code, output: tests.stderr.slice(-2000) }).toMatchObject({ code: 0 });
-    expect(tests.stderr).toMatch(/Tests: +4 passed, 4 total/);
-    expect({ code: invoke.code, stderr: invoke.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    // What `npm run invoke:demo-fn` runs, on a DynamoDB port of its own.
+    const invoke = await run(
+      copy,
+      [
+        'tools/local/invoke.ts',
+        'demo-fn',
+        '--default-event',
+        'infra-local/events/demo-fn-event.json',
+        '--env-vars',
+        envVars,
+      ],
+      { LITE_STATE_DIR: join(copy, '.local') },
+    );
+    expect({ code: invoke.code, stderr: invoke.stderr.slice(-3000) }).toEqual({
+      code: 0,
+      stderr: expect.any(String),
+    });
     const result = JSON.parse(invoke.stdout) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toMatchObject({ id: 'ITEM-1' });
-    expect({ code: lint.code, output: lint.stdout }).toEqual({ code: 0, output: '' });
-    expect({ code: types.code, output: types.stdout }).toEqual({ code: 0, output: '' });
-    const formatted = await run(copy, [
-      'node_modules/prettier/bin/prettier.cjs',
-      '--check',
-      'functions/demo-fn',
-      'common',
-      'infra-local',
-      'package.json',
+
+    // The project's own rules, all of them: `npm run lint` and the whole `npm test` (less this file, which
+    // would scaffold again), so a rule the scaffold does not satisfy (a size budget, a log group) fails here.
+    const lint = await runNpm(copy, ['run', 'lint']);
+    expect({ code: lint.code, output: (lint.stdout + lint.stderr).slice(-3000) }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
+    const tests = await runNpm(copy, [
+      'test',
+      '--',
+      '--ci',
+      '--testPathIgnorePatterns',
+      'tools/scaffold/tests/setup.test.ts',
     ]);
-    expect({ code: formatted.code, output: formatted.stdout + formatted.stderr }).toMatchObject({ code: 0 });
-    // Four real tools in child processes (jest, a lite invoke, eslint, tsc): a generous bound, not a speed target.
-  }, 240_000);
+    expect({ code: tests.code, output: tests.stderr.slice(-4000) }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
+    expect(tests.stderr).toMatch(/^PASS functions\/demo-fn\/tests\/handler\.test\.ts/m);
+    expect(tests.stderr).toMatch(/^PASS bench\/tests\/size-budget\.test\.ts/m);
+    expect(tests.stderr).toMatch(/^PASS infra-local\/tests\/template-compliance\.test\.ts/m);
+    // The whole suite and lint in child processes: a generous bound, not a speed target.
+  }, 900_000);
 
   it('refuses a name that is not kebab-case, writing nothing', async () => {
     const before = readFileSync(join(copy, 'infra-local', 'local-debug.yaml'), 'utf8');

@@ -1,6 +1,6 @@
-import { AUDIT_RETENTION_DAYS_BY_STAGE } from '../../constants/retention.ts';
-import { ConfigError } from '../env.ts';
-import { loadPriceFetcherEnv } from '#functions/price-fetcher/src/env.ts';
+import { AUDIT_RETENTION_DAYS_BY_STAGE } from '#common/constants/retention.ts';
+import { ConfigError } from '#common/utils/env.ts';
+import { loadPriceFetcherEnv } from '../src/env.ts';
 
 const localSqlite = {
   STAGE: 'local',
