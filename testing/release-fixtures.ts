@@ -183,4 +183,5 @@ export const CLI = {
   deploy: 'tools/release/cli/deploy.ts',
   rehearse: 'tools/release/cli/rehearse.ts',
   notes: 'tools/release/cli/release-notes.ts',
+  stackPlan: 'tools/release/cli/stack-plan.ts',
 } as const;
