@@ -162,6 +162,7 @@ describe('load driver and reconciliation', () => {
       'bad (400)': expect.any(Number),
       'bad (404)': expect.any(Number),
       'bad (405)': expect.any(Number),
+      'bad (415)': expect.any(Number),
     });
     // Each key holds its seed and exactly the writes answered 200, and the audit says the same.
     for (const key of CONFIG_KEYS) {
