@@ -1,6 +1,5 @@
 import {
   CreateAliasCommand,
-  DeleteAliasCommand,
   GetAliasCommand,
   GetFunctionCommand,
   InvokeCommand,
