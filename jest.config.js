@@ -31,7 +31,8 @@ export default {
     '^#(common|functions|tools|build|testing|infra-local|bench)/(.*)$': '<rootDir>/$1/$2',
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // jose, oauth2-mock-server and its basic-auth ship ESM only too.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|oauth2-mock-server|basic-auth)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // `npm test` runs with --coverage: the Lambda code (common/, functions/*/src) must stay at 90% of lines.
   // v8 coverage, because the transform is swc (istanbul's instrumentation needs babel).

@@ -120,3 +120,34 @@ export const applyEnvVars = (
 
 export const readEnvVarsFile = (path: string): Record<string, Record<string, string>> =>
   JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string>>;
+
+/** The API's default Lambda TOKEN authorizer, as `Globals.Api.Auth` declares it. */
+export interface ApiAuthorizer {
+  /** Logical id of the authorizer function (`AuthorizerFunction`). */
+  functionLogicalId: string;
+  /** The identity source header (`Authorization`). */
+  header: string;
+  /** How long API Gateway caches a result (`ReauthorizeEvery`, seconds; 0 is no caching). */
+  ttlSeconds: number;
+}
+
+/** The DefaultAuthorizer of the template's API, or undefined when the API has none. */
+export const readApiAuthorizer = (path: string): ApiAuthorizer | undefined => {
+  const template = asObject(yamlParse(readFileSync(path, 'utf8')));
+  const auth = asObject(asObject(asObject(template.Globals).Api).Auth);
+  const name = auth.DefaultAuthorizer;
+  if (typeof name !== 'string' || name === 'NONE' || name === 'AWS_IAM') return undefined;
+  const authorizer = asObject(asObject(auth.Authorizers)[name]);
+  const arn = asObject(authorizer.FunctionArn)['Fn::GetAtt'];
+  const target = Array.isArray(arn) ? arn[0] : typeof arn === 'string' ? arn.split('.')[0] : undefined;
+  if (typeof target !== 'string')
+    throw new Error(`Authorizer ${name}: FunctionArn must be !GetAtt <Function>.Arn`);
+  if ((authorizer.FunctionPayloadType ?? 'TOKEN') !== 'TOKEN')
+    throw new Error(`Authorizer ${name}: only TOKEN authorizers are emulated locally`);
+  const identity = asObject(authorizer.Identity);
+  return {
+    functionLogicalId: target,
+    header: typeof identity.Header === 'string' ? identity.Header : 'Authorization',
+    ttlSeconds: identity.ReauthorizeEvery === undefined ? 300 : Number(identity.ReauthorizeEvery),
+  };
+};

@@ -1,5 +1,6 @@
-import type { ApiFunction } from '#infra-local/lite/api-server.ts';
-import { liteApiFunctions } from '#infra-local/lite/lite-env.ts';
+import type { ApiAuthorizerFunction, ApiFunction } from '#infra-local/lite/api-server.ts';
+import { liteApiAuthorizer, liteApiFunctions } from '#infra-local/lite/lite-env.ts';
+import type { LocalIssuer } from '#tools/local/identity/issuer.ts';
 import type { TestStores } from './test-stores.ts';
 import { TEST_AUDIT_TABLE, TEST_CONFIG_TABLE } from './test-stores.ts';
 
@@ -27,3 +28,31 @@ export const testApiFunctions = (
     return { fn, env };
   });
 };
+
+/**
+ * The template's token authorizer for a test API server, trusting `issuer` (a test's own, on an ephemeral
+ * port), quiet. Pass it as `authorizer` to startApiServer; send `withToken(...)` requests.
+ */
+export const testApiAuthorizer = (
+  issuer: Pick<LocalIssuer, 'url' | 'jwksUrl'>,
+  options: { root?: string } = {},
+): ApiAuthorizerFunction => {
+  const authorizer = liteApiAuthorizer(options.root ?? process.cwd());
+  if (!authorizer) throw new Error('The template declares no API authorizer');
+  Object.assign(authorizer.env, {
+    JWKS_URL: issuer.jwksUrl,
+    TOKEN_ISSUER: issuer.url,
+    LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  return authorizer;
+};
+
+/** httpRequest options with `Authorization: Bearer <token>` added. */
+export const withToken = <O extends { headers?: Array<[string, string]> }>(
+  token: string,
+  options: O = {} as O,
+): O & { headers: Array<[string, string]> } => ({
+  ...options,
+  headers: [...(options.headers ?? []), ['Authorization', `Bearer ${token}`]],
+});

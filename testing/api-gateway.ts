@@ -20,7 +20,15 @@ export interface EventOptions {
   query?: Record<string, string | string[]> | null;
   headers?: Record<string, string>;
   body?: string | null;
+  /**
+   * `requestContext.authorizer` as the token authorizer leaves it: a caller (`{ userId, roles }`, principalId
+   * added), or null for an event that did not pass the authorizer. Default: the recorded event's caller.
+   */
+  caller?: { userId: string; roles?: string } | null;
 }
+
+/** The caller every recorded event carries (infra-local/events). */
+export const RECORDED_USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 /**
  * An API Gateway REST proxy event with the shape `sam local start-api` produces, built from the recorded
@@ -64,6 +72,17 @@ export const apiEvent = (options: EventOptions = {}): HttpEvent => {
     };
   }
   if (options.body !== undefined) event.body = options.body;
+  if (options.caller !== undefined) {
+    event.requestContext.authorizer =
+      options.caller === null
+        ? null
+        : {
+            principalId: options.caller.userId,
+            integrationLatency: 0,
+            userId: options.caller.userId,
+            roles: options.caller.roles ?? 'price-reader,config-admin',
+          };
+  }
   event.requestContext.requestId = randomUUID();
   return event;
 };

@@ -55,6 +55,8 @@ export const startCli = (script: string, args: string[], env: Record<string, str
  */
 export const envVarsFor = (
   stores: Pick<TestStores, 'endpoint' | 'sqlitePath'> | { endpoint: string; sqlitePath: string },
+  /** The local issuer the authorizer trusts (a test's own, on an ephemeral port). */
+  issuer?: { url: string; jwksUrl: string },
 ): { file: string; stateDir: string; cleanup: () => void } => {
   const dir = mkdtempSync(join(tmpdir(), 'pricing-cli-'));
   const file = join(dir, 'env.json');
@@ -67,6 +69,7 @@ export const envVarsFor = (
         AUDIT_TABLE: TEST_AUDIT_TABLE,
         LOG_LEVEL: 'WARN',
       },
+      ...(issuer ? { AuthorizerFunction: { JWKS_URL: issuer.jwksUrl, TOKEN_ISSUER: issuer.url } } : {}),
     }),
   );
   return { file, stateDir: join(dir, 'state'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

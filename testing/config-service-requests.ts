@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { apiEvent, lambdaContext } from './api-gateway.ts';
 import type { LambdaHandler } from './load-handler.ts';
+import { openApiContract } from './openapi-contract.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
 
 export const HANDLER = '#functions/config-service/src/handler.ts';
@@ -32,18 +33,24 @@ export const historyEvent = (key: string, query: Query = null): HttpEvent =>
     query,
   });
 
-/** PUT /config/{key}?userId=... with a JSON body (an object is serialised, a string is sent as is). */
+/** PUT /config/{key} (by the recorded caller, USER) with a JSON body (an object is serialised, a string is sent as is). */
 export const putEvent = (
   key: string,
   body: unknown,
-  options: { query?: Query; headers?: Record<string, string>; method?: string } = {},
+  options: {
+    query?: Query;
+    headers?: Record<string, string>;
+    method?: string;
+    caller?: { userId: string } | null;
+  } = {},
 ): HttpEvent =>
   apiEvent({
     method: options.method ?? 'PUT',
     resource: '/config/{key}',
     path: `/config/${encodeURIComponent(key)}`,
     pathParameters: { key },
-    query: options.query === undefined ? { userId: USER } : options.query,
+    query: options.query === undefined ? null : options.query,
+    ...(options.caller === undefined ? {} : { caller: options.caller }),
     headers: { 'Content-Type': 'application/json', ...options.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -54,10 +61,17 @@ export interface Reply {
   requestId: string;
 }
 
-/** Invokes the real Middy handler, as one Lambda invocation. */
+/** Invokes the real Middy handler, as one Lambda invocation; every answer must match openapi.json. */
 export const invoke = async (handler: LambdaHandler, event: HttpEvent): Promise<Reply> => {
   const context = lambdaContext('config-service-test');
   const response = (await handler(event, context)) as APIGatewayProxyResult;
+  openApiContract().assert({
+    method: event.httpMethod,
+    path: event.resource,
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+  });
   return {
     response,
     body: JSON.parse(response.body) as Record<string, unknown>,

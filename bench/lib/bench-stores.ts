@@ -7,6 +7,8 @@ import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { dynamoReachable } from '#infra-local/lite/stores.ts';
 import { seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
+import type { LocalIssuer } from '#tools/local/identity/issuer.ts';
+import { startLocalIssuer } from '#tools/local/identity/issuer.ts';
 
 /**
  * The stores for benchmarks: dynalite in its own process (as DynamoDB is remote for a Lambda, its CPU is
@@ -15,12 +17,23 @@ import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 export class BenchStores {
   readonly endpoint: string;
   readonly sqlitePath: string;
+  /** The local issuer start-api's authorizer trusts in the bench, and a price-reader token it signed. */
+  readonly issuer: LocalIssuer;
+  readonly authorization: string;
   private readonly child: ChildProcess;
 
-  private constructor(endpoint: string, sqlitePath: string, child: ChildProcess) {
+  private constructor(
+    endpoint: string,
+    sqlitePath: string,
+    child: ChildProcess,
+    issuer: LocalIssuer,
+    token: string,
+  ) {
     this.endpoint = endpoint;
     this.sqlitePath = sqlitePath;
     this.child = child;
+    this.issuer = issuer;
+    this.authorization = `Bearer ${token}`;
   }
 
   static async start(root: string, tables: { audit: string; config?: string }): Promise<BenchStores> {
@@ -41,7 +54,13 @@ export class BenchStores {
     await seedDynamo(endpoint, tables);
     const sqlitePath = join(root, 'bench', '.tmp', 'price.db');
     seedSqlite(root, sqlitePath);
-    return new BenchStores(endpoint, sqlitePath, child);
+    const issuer = await startLocalIssuer();
+    const token = await issuer.signToken({
+      sub: '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
+      roles: ['price-reader', 'config-reader'],
+      expiresIn: 6 * 3600,
+    });
+    return new BenchStores(endpoint, sqlitePath, child, issuer, token);
   }
 
   /**
@@ -65,6 +84,7 @@ export class BenchStores {
   }
 
   async stop(): Promise<void> {
+    await this.issuer.stop();
     this.child.kill('SIGTERM');
   }
 }

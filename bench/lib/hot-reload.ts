@@ -53,7 +53,12 @@ const measureSaves = async (
 ): Promise<HotReloadResult> => {
   const url = `${server.origin}${path}`;
   const cacheControl = async () =>
-    (await fetch(url, { signal: AbortSignal.timeout(10_000) })).headers.get('cache-control');
+    (
+      await fetch(url, {
+        headers: { authorization: server.authorization },
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).headers.get('cache-control');
   if ((await cacheControl()) !== 'no-store') throw new Error('start-api did not serve the original code');
   const source = readFileSync(file, 'utf8');
   if (!source.includes(ORIGINAL)) throw new Error(`${EDITED} no longer contains ${ORIGINAL}`);

@@ -8,6 +8,8 @@ export interface StartApiProcess {
   origin: string;
   /** Everything start-api has written to stderr so far (its access log and hot-reload lines). */
   log: () => string;
+  /** The Authorization header value requests need (the authorizer runs in front of every route). */
+  authorization: string;
   stop: () => Promise<void>;
 }
 
@@ -26,7 +28,11 @@ export const startApiProcess = async (
   const envVars = join(root, 'bench', '.tmp', 'api-env.json');
   writeFileSync(
     envVars,
-    JSON.stringify({ Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath } }),
+    JSON.stringify({
+      Parameters: { DYNAMODB_ENDPOINT: stores.endpoint, SQLITE_PATH: stores.sqlitePath },
+      // The authorizer trusts the bench's issuer; requests carry stores.authorization.
+      AuthorizerFunction: { JWKS_URL: stores.issuer.jwksUrl, TOKEN_ISSUER: stores.issuer.url },
+    }),
   );
   const server = spawn(
     process.execPath,
@@ -54,7 +60,7 @@ export const startApiProcess = async (
         reject(new Error(`start-api exited with ${code} before listening:\n${log.trim()}`)),
       );
     });
-    return { origin, log: () => log, stop };
+    return { origin, log: () => log, authorization: stores.authorization, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,10 @@
 /** Stable error codes returned in `{"error":{"code": ...}}`. Clients and dashboards depend on them. */
 export const ErrorCode = {
   ValidationError: 'VALIDATION_ERROR',
+  /** The event carries no authorizer context: no verified caller (docs/auth.md). */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** The deprecated `userId` query parameter names someone other than the token's subject. */
+  IdentityMismatch: 'IDENTITY_MISMATCH',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',

@@ -11,6 +11,12 @@ export const MetricName = {
   ConfigUpdated: 'ConfigUpdated',
   VersionConflict: 'VersionConflict',
   ConfigUnavailable: 'ConfigUnavailable',
+  /** The authorizer refused a token (401): missing, malformed, forged, expired, wrong iss/aud/sub/roles. */
+  AuthenticationFailed: 'AuthenticationFailed',
+  /** A valid token whose roles do not allow the route (403), decided by the authorizer. */
+  AuthorizationDenied: 'AuthorizationDenied',
+  /** A function refused a caller: no authorizer context (401) or a userId that is not the token's (403). */
+  IdentityRejected: 'IdentityRejected',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

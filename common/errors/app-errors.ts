@@ -107,6 +107,26 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** No verified caller: the event has no authorizer context (a route without the authorizer, a direct invoke). */
+export class UnauthenticatedError extends AppError {
+  override name = 'UnauthenticatedError';
+
+  constructor() {
+    super(ErrorCode.Unauthenticated, undefined, { headers: { 'www-authenticate': 'Bearer' } });
+  }
+}
+
+/** The deprecated `userId` query parameter is not the token's subject. */
+export class IdentityMismatchError extends AppError {
+  override name = 'IdentityMismatchError';
+
+  constructor() {
+    super(ErrorCode.IdentityMismatch, undefined, {
+      details: [{ field: 'userId', issue: 'must be the authenticated caller' }],
+    });
+  }
+}
+
 /** A direct invoke (or a route the template added without code) that the function does not serve. */
 export class RouteNotFoundError extends AppError {
   override name = 'RouteNotFoundError';

@@ -32,6 +32,16 @@ const unavailable = (publicMessage: string, metric: MetricName) =>
  */
 export const ERROR_POLICY: Readonly<Record<ErrorCode, ErrorPolicy>> = {
   [ErrorCode.ValidationError]: rejected(400, 'The request is invalid.'),
+  [ErrorCode.Unauthenticated]: rejected(
+    401,
+    'The request carries no verified identity.',
+    MetricName.IdentityRejected,
+  ),
+  [ErrorCode.IdentityMismatch]: rejected(
+    403,
+    'userId does not match the authenticated caller.',
+    MetricName.IdentityRejected,
+  ),
   [ErrorCode.RouteNotFound]: rejected(404, 'No route serves this request.'),
   [ErrorCode.MethodNotAllowed]: rejected(405, 'Method not allowed.'),
   [ErrorCode.VersionConflict]: rejected(

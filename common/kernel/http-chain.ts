@@ -13,6 +13,7 @@ import { dbConnection } from '../middleware/db-connection.ts';
 import type { HealthProbe } from '../middleware/health-check.ts';
 import { healthCheck } from '../middleware/health-check.ts';
 import { httpErrorHandler } from '../middleware/http-error-handler.ts';
+import { identity } from '../middleware/identity.ts';
 import { requestContext } from '../middleware/request-context.ts';
 
 /**
@@ -52,6 +53,7 @@ export interface HttpChainOptions {
  * - the health check answers direct invokes before any HTTP concern (and is not audited);
  * - CORS and security headers outside the error handler, so error responses get them too;
  * - the audit inside the error handler, so it sees the error and a failed audit write becomes a 503;
+ * - the identity check inside the audit, so a request refused for who sent it is audited too;
  * - the connection innermost, released before the audit is written.
  */
 export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) => {
@@ -68,9 +70,12 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestContext({ logger, metrics }))
     .use(healthCheck({ ...opts.health, logger }))
-    .use(httpCors({ origins, maxAge: 600 }))
+    // A browser on another origin may read only the response headers CORS exposes: the web app shows the
+    // request id, which support staff need.
+    .use(httpCors({ origins, maxAge: 600, exposeHeaders: 'x-request-id,x-correlation-id' }))
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
     .use(httpErrorHandler({ logger, metrics }))
-    .use(audit({ ...opts.audit, logger, metrics }));
+    .use(audit({ ...opts.audit, logger, metrics }))
+    .use(identity());
   return opts.sql ? chain.use(dbConnection({ client: opts.sql })) : chain;
 };

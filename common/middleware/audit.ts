@@ -9,13 +9,17 @@ import { buildAuditItem } from '../models/audit.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
 import type { AuditRepository } from '../adapters/audit-repository.ts';
 import { AuditUnavailableError, toAppError } from '../errors/app-errors.ts';
+import { callerOf, requestFactsOf } from '../http/identity.ts';
 
 export interface AuditOptions {
   repository: AuditRepository;
   /** The action attempted; a function when one handler serves several (e.g. read and update). */
   action: AuditAction | ((event: HttpEvent) => AuditAction);
-  /** Extracts the validated parts of who asked for what. Must never throw and never return raw input. */
-  describe: (event: HttpEvent) => AuditSubject;
+  /**
+   * Extracts the validated parts of what was asked for. Must never throw and never return raw input. The
+   * user is not its to say: the audit takes it from the authorizer context.
+   */
+  describe: (event: HttpEvent) => Omit<AuditSubject, 'userId'>;
   service: string;
   stage: string;
   retentionDays: number;
@@ -53,7 +57,9 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
     const item = buildAuditItem({
       action,
       status,
-      subject: opts.describe(request.event),
+      // Who is the authorizer's word alone; `describe` names only what was asked for.
+      subject: { ...opts.describe(request.event), userId: callerOf(request.event)?.userId },
+      request: requestFactsOf(request.event),
       requestId: request.context.awsRequestId,
       correlationId: request.context.correlationId ?? request.context.awsRequestId,
       httpStatus,

@@ -28,6 +28,11 @@ export const AuditItemSchema = z.object({
   service: z.string().check(z.minLength(1)),
   stage: z.string().check(z.minLength(1)),
   userId: z.optional(z.string()),
+  /** API Gateway's request id (`requestContext.requestId`), beside the Lambda `requestId`. */
+  apiRequestId: z.optional(z.string()),
+  sourceIp: z.optional(z.string()),
+  /** Truncated to 256 characters. */
+  userAgent: z.optional(z.string()),
   productId: z.optional(z.string()),
   configKey: z.optional(z.string()),
   /** Sparse index key, `PRODUCT#<id>` or `CONFIG#<key>`, present only when the resource id was valid. */
@@ -60,6 +65,8 @@ export interface AuditEntryInput {
   errorCode?: string | undefined;
   rejectedFields?: string[] | undefined;
   outcome?: AuditItem['outcome'];
+  /** Where the request came from, as API Gateway saw it. */
+  request?: Pick<AuditItem, 'apiRequestId' | 'sourceIp' | 'userAgent'> | undefined;
 }
 
 const resourceOf = (subject: AuditSubject): string | undefined => {
@@ -85,6 +92,9 @@ export const buildAuditItem = (input: AuditEntryInput): AuditItem => {
     stage: input.stage,
   };
   if (input.subject.userId) item.userId = input.subject.userId;
+  if (input.request?.apiRequestId) item.apiRequestId = input.request.apiRequestId;
+  if (input.request?.sourceIp) item.sourceIp = input.request.sourceIp;
+  if (input.request?.userAgent) item.userAgent = input.request.userAgent;
   if (input.subject.productId) item.productId = input.subject.productId;
   if (input.subject.configKey) item.configKey = input.subject.configKey;
   const resource = resourceOf(input.subject);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Request } from '@middy/core';
 import type { SqlLease } from '../clients/sql/sql-client.ts';
+import type { CallerIdentity } from '../http/identity.ts';
 
 /** The Lambda context, extended by the kernel middlewares before the handler runs. */
 export interface AppContext extends Context {
@@ -8,6 +9,8 @@ export interface AppContext extends Context {
   correlationId: string;
   /** A lazily acquired SQL connection, released by the db-connection middleware on every path. */
   db: SqlLease;
+  /** The caller proven by the token authorizer, set by the identity middleware before the handler runs. */
+  caller: CallerIdentity;
   /** Validated facts about the outcome that the handler wants on the audit item (e.g. a version written). */
   auditOutcome?: Record<string, string | number | boolean>;
 }

@@ -36,11 +36,24 @@ declare module 'newman' {
       }>;
     };
   }
+  /** What newman's `request` event carries: the request sent and the response received. */
+  export interface NewmanRequestEventArgs {
+    item: { name: string };
+    request: { method: string; url: { toString(): string } };
+    response?: {
+      code: number;
+      stream?: Buffer;
+      headers: { all(): Array<{ key: string; value: string }> };
+    };
+  }
+  export interface NewmanRun {
+    on(event: 'request', listener: (error: Error | null, args: NewmanRequestEventArgs) => void): NewmanRun;
+  }
   const newman: {
     run(
       options: NewmanRunOptions,
       callback: (error: Error | null, summary: NewmanRunSummary) => void,
-    ): unknown;
+    ): NewmanRun;
   };
   export default newman;
 }

@@ -21,6 +21,8 @@ export interface RequestFacts {
   /** API Gateway's request id (not the Lambda request id the function sees in its context). */
   requestId: string;
   now: Date;
+  /** `requestContext.authorizer` as API Gateway passes it after the authorizer; null (the default) for none. */
+  authorizer?: Record<string, string | number | boolean> | null;
 }
 
 /** The REST (v1) proxy event as `sam local start-api` builds it: SAM adds `version: "1.0"`. */
@@ -135,7 +137,7 @@ export const toApiGatewayEvent = (facts: RequestFacts): ApiGatewayRestEvent => {
       domainName: header('host') ?? `127.0.0.1:${facts.port}`,
       requestTime: formatRequestTime(facts.now),
       requestTimeEpoch: facts.now.getTime(),
-      authorizer: null,
+      authorizer: facts.authorizer ?? null,
       identity: {
         accessKey: null,
         accountId: null,

@@ -3,8 +3,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import { docsReply } from './api-docs.ts';
 import { toApiGatewayEvent } from './api-event.ts';
 import { BundleWatcher } from './bundle-watcher.ts';
+import type { AuthorizerDecision } from './gateway-authorizer.ts';
+import { GatewayAuthorizer, localMethodArn } from './gateway-authorizer.ts';
 import { LambdaPool } from './lambda-pool.ts';
 import { allowedOrigin, parseOrigins, preflightHeaders } from './preflight.ts';
 import type { HttpReply } from './proxy-result.ts';
@@ -19,9 +22,17 @@ export interface ApiFunction {
   env: Record<string, string>;
 }
 
+/** The API's TOKEN authorizer: its function, the identity header and API Gateway's result TTL. */
+export interface ApiAuthorizerFunction extends ApiFunction {
+  header: string;
+  ttlSeconds: number;
+}
+
 export interface ApiServerOptions {
   root: string;
   functions: ApiFunction[];
+  /** Run every routed request (not CORS preflights) through this authorizer, as API Gateway does. */
+  authorizer?: ApiAuthorizerFunction | undefined;
   /** Default 3000; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1: the API is for this machine only. */
@@ -80,6 +91,17 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+const decodedPath = (rawPath: string): string => {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
+};
+
 /** The access-log target: the path and the query parameter names, never their values (userId is personal). */
 const loggedTarget = (rawPath: string, rawQuery: string): string => {
   const names = rawQuery ? [...new Set(new URLSearchParams(rawQuery).keys())] : [];
@@ -102,7 +124,8 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   /** When each function last got a request: hot reload rebuilds the one in use first. */
   const lastServed = new Map<string, number>();
   const targets: RouteTarget<Served>[] = [];
-  for (const { fn, env } of options.functions) {
+  const withAuthorizer = options.authorizer ? [...options.functions, options.authorizer] : options.functions;
+  for (const { fn, env } of withAuthorizer) {
     const pool = new LambdaPool({
       maxSize: options.poolSize ?? 4,
       lambda: {
@@ -120,6 +143,14 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     for (const route of fn.routes) targets.push({ path: route.path, method: route.method, target: entry });
   }
   const table = new RouteTable(targets);
+  const authorizerPool = options.authorizer ? served.get(options.authorizer.fn.name)!.pool : undefined;
+  const gateway = options.authorizer
+    ? new GatewayAuthorizer({
+        invoke: (event) => authorizerPool!.invoke(event),
+        ttlSeconds: options.authorizer.ttlSeconds,
+      })
+    : undefined;
+  const identityHeader = options.authorizer?.header.toLowerCase();
   const closePools = () => Promise.all([...served.values()].map((entry) => entry.pool.close()));
 
   let watcher: BundleWatcher | undefined;
@@ -168,6 +199,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     rawPath: string,
     rawQuery: string,
     requestId: string,
+    authorizer: Record<string, string | number | boolean> | null,
   ): Promise<HttpReply> => {
     const event = toApiGatewayEvent({
       method: req.method!,
@@ -184,6 +216,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       requestId,
       now: new Date(),
     });
+    event.requestContext.authorizer = authorizer;
     lastServed.set(entry.name, performance.now());
     const outcome = await entry.pool.invoke(event);
     if (!outcome.ok) {
@@ -213,8 +246,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     let reply: HttpReply;
     let extra: string[] = apiHeaders;
     try {
+      const docs = rawPath.startsWith('/') ? await docsReply(options.root, method, rawPath) : undefined;
       if (!rawPath.startsWith('/')) {
         reply = gatewayReply(400, 'Bad Request');
+      } else if (docs) {
+        // The API's own document and its readable page: served by the gateway, no function, no token.
+        reply = docs;
       } else {
         const match = table.match(method, rawPath);
         const origin = req.headers.origin;
@@ -251,15 +288,40 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
           extra = [...apiHeaders, 'Allow', match.allowed.join(',')];
         } else {
           functionName = match.route.target.name;
-          reply = await invoke(
-            req,
-            match.route.target,
-            match.route,
-            match.pathParameters,
-            rawPath,
-            rawQuery,
-            requestId,
-          );
+          const decision: AuthorizerDecision = gateway
+            ? await gateway.authorize(
+                headerText(req.headers[identityHeader!]),
+                localMethodArn(stage, method, decodedPath(rawPath)),
+              )
+            : { kind: 'allow', authorizer: {} };
+          if (decision.kind === 'allow') {
+            reply = await invoke(
+              req,
+              match.route.target,
+              match.route,
+              match.pathParameters,
+              rawPath,
+              rawQuery,
+              requestId,
+              gateway ? decision.authorizer : null,
+            );
+          } else {
+            // Drain the body nobody will read, so the connection can carry the next request.
+            req.resume();
+            if (decision.kind === 'error') log(`authorizer: ${decision.problem}`);
+            reply =
+              decision.kind === 'unauthorized'
+                ? gatewayReply(401, 'Unauthorized')
+                : decision.kind === 'forbidden'
+                  ? gatewayReply(403, 'User is not authorized to access this resource')
+                  : gatewayReply(500, 'Internal server error');
+            // A browser on another origin can read the refusal only with CORS headers: the API declares
+            // them on its DEFAULT_4XX/5XX gateway responses for the origins the function allows.
+            const corsOrigin = req.headers.origin
+              ? allowedOrigin(match.route.target.corsOrigins, req.headers.origin)
+              : undefined;
+            if (corsOrigin) extra = [...extra, 'Access-Control-Allow-Origin', corsOrigin, 'Vary', 'Origin'];
+          }
         }
       }
     } catch (error) {

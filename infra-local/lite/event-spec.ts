@@ -19,7 +19,15 @@ export interface ApiEventSpec {
   requestId?: string;
   /** Fixed by callers that want reproducible files; defaults to now. */
   requestTime?: Date;
+  /**
+   * The caller the token authorizer proved: `requestContext.authorizer = { principalId, userId, roles }`.
+   * Null writes an event that never passed the authorizer (a function answers it 401).
+   */
+  caller?: { userId: string; roles: string[] } | null;
 }
+
+/** The user the recorded events (infra-local/events) are made by. */
+export const DEFAULT_EVENT_USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 const PATH_PARAMETER = /\{([A-Za-z0-9_]+)\+?\}/g;
 const PORT = 3000;
@@ -69,5 +77,13 @@ export const buildApiEvent = (spec: ApiEventSpec): ApiGatewayRestEvent => {
     stage: spec.stage ?? 'local',
     requestId: spec.requestId ?? randomUUID(),
     now: spec.requestTime ?? new Date(),
+    authorizer: spec.caller
+      ? {
+          principalId: spec.caller.userId,
+          integrationLatency: 0,
+          userId: spec.caller.userId,
+          roles: spec.caller.roles.join(','),
+        }
+      : null,
   });
 };

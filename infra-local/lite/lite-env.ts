@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TemplateFunction } from '#build/template.ts';
-import { applyEnvVars, readEnvVarsFile, readTemplate } from '#build/template.ts';
+import { applyEnvVars, readApiAuthorizer, readEnvVarsFile, readTemplate } from '#build/template.ts';
 import { templatePath } from '#build/paths.ts';
 
 /** The env-vars file lite mode applies on top of the template (same format as `sam local invoke --env-vars`). */
@@ -50,3 +50,19 @@ export const liteApiFunctions = (
   readTemplate(templatePath(root))
     .filter((fn) => fn.routes.length > 0)
     .map((fn) => ({ fn, env: liteEnvironment(root, fn, envVarsFile) }));
+
+/** The API's token authorizer with its function and lite environment, or undefined when the API has none. */
+export const liteApiAuthorizer = (
+  root: string,
+  envVarsFile?: string,
+): { fn: TemplateFunction; env: Record<string, string>; header: string; ttlSeconds: number } | undefined => {
+  const auth = readApiAuthorizer(templatePath(root));
+  if (!auth) return undefined;
+  const fn = findFunction(root, auth.functionLogicalId);
+  return {
+    fn,
+    env: liteEnvironment(root, fn, envVarsFile),
+    header: auth.header,
+    ttlSeconds: auth.ttlSeconds,
+  };
+};

@@ -54,13 +54,13 @@ const reads = (key: string, user: string): Shape[] => [
   { method: 'GET', resource: HISTORY, pathParameters: { key }, query: { limit: '5' }, expectedStatus: 200 },
 ];
 
-/** Refused requests of the kinds config-service sees: bad user, value, field, content type, key, limit, method. */
+/** Refused requests of the kinds config-service sees: unknown parameter, value, field, content type, key, limit, method. */
 const refused = (key: string, user: string): Shape[] => [
   {
     method: 'PUT',
     resource: KEY,
     pathParameters: { key },
-    query: { userId: 'bob@example.com' },
+    query: { userId: user, force: '1' },
     headers: JSON_HEADERS,
     body: JSON.stringify({ value: valueFor(key, 1), expectedVersion: 1 }),
     expectedStatus: 400,
@@ -116,12 +116,13 @@ export const planConfigRequests = (total: number, mix: ConfigMix): PlannedReques
     const key = CONFIG_KEYS[index % CONFIG_KEYS.length]!;
     if (slot < mix.read) {
       const shapes = reads(key, user);
-      return { index, kind: 'read', ...shapes[index % shapes.length]! };
+      return { index, caller: user, kind: 'read', ...shapes[index % shapes.length]! };
     }
     if (slot < mix.read + mix.write + mix.stale) {
       const kind = slot < mix.read + mix.write ? 'write' : 'stale';
       return {
         index,
+        caller: user,
         kind,
         method: 'PUT',
         resource: KEY,
@@ -133,5 +134,5 @@ export const planConfigRequests = (total: number, mix: ConfigMix): PlannedReques
       };
     }
     const shapes = refused(key, user);
-    return { index, kind: 'bad', ...shapes[index % shapes.length]! };
+    return { index, caller: user, kind: 'bad', ...shapes[index % shapes.length]! };
   });

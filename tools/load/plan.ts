@@ -23,6 +23,8 @@ export interface PlannedRequest {
   resource?: string;
   pathParameters?: Record<string, string> | null;
   headers?: Record<string, string>;
+  /** The caller the token authorizer proved (`requestContext.authorizer.userId`); default: the recorded one. */
+  caller?: string;
   /** The request body as sent; a `write` is turned into one when it is sent. */
   body?: string | null;
   write?: VersionedWrite;
@@ -57,7 +59,7 @@ const FOUND = ['PROD-101', 'PROD-102', 'PROD-103', 'PROD-104', 'PROD-105', 'PROD
 
 /** Refused requests of every kind the API sees: bad values, injection, missing, repeated, unknown, wrong method. */
 const BAD: { method: string; query: (user: string) => PlannedRequest['query']; expectedStatus: number }[] = [
-  { method: 'GET', query: () => ({ id: 'PROD-101', userId: 'bob@example.com' }), expectedStatus: 400 },
+  { method: 'GET', query: (user) => ({ id: `PROD-${'1'.repeat(70)}`, userId: user }), expectedStatus: 400 },
   { method: 'GET', query: (user) => ({ id: "PROD-101' OR 1=1 --", userId: user }), expectedStatus: 400 },
   { method: 'GET', query: () => null, expectedStatus: 400 },
   { method: 'GET', query: (user) => ({ id: ['PROD-101', 'PROD-102'], userId: user }), expectedStatus: 400 },
@@ -76,6 +78,7 @@ export const planRequests = (total: number, mix: Mix): PlannedRequest[] =>
     if (slot < mix.good) {
       return {
         index,
+        caller: user,
         kind: 'good',
         method: 'GET',
         query: { id: FOUND[index % FOUND.length]!, userId: user },
@@ -85,6 +88,7 @@ export const planRequests = (total: number, mix: Mix): PlannedRequest[] =>
     if (slot < mix.good + mix.unknown) {
       return {
         index,
+        caller: user,
         kind: 'unknown',
         method: 'GET',
         query: { id: `PROD-UNKNOWN-${index % 50}`, userId: user },
@@ -94,6 +98,7 @@ export const planRequests = (total: number, mix: Mix): PlannedRequest[] =>
     const bad = BAD[index % BAD.length]!;
     return {
       index,
+      caller: user,
       kind: 'bad',
       method: bad.method,
       query: bad.query(user),

@@ -47,6 +47,8 @@ export const handlerTarget = (
           }
         : {}),
       ...(request.body === undefined ? {} : { body: request.body }),
+      // What API Gateway passes after the token authorizer: the planned caller.
+      ...(request.caller ? { caller: { userId: request.caller } } : {}),
       // The recorded event's own X-Correlation-Id is replaced, not doubled.
       headers: { ...request.headers, 'X-Correlation-Id': correlationId },
     });

@@ -13,6 +13,7 @@ import {
 import { repoRoot } from '#build/paths.ts';
 import { stateDir } from '#infra-local/lite/state-dir.ts';
 import { DYNALITE_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
+import { stopBackgroundIssuer } from './identity/background-issuer.ts';
 
 const root = repoRoot();
 const say = (line: string) => process.stdout.write(`db:stop: ${line}\n`);
@@ -31,6 +32,12 @@ if (pid === undefined) {
   if (readPid(root, DYNALITE_PID_FILE) !== undefined) process.kill(pid, 'SIGKILL');
   rmSync(pidFile, { force: true });
   say(`stopped dynalite (pid ${pid}); its data stays in .local/dynamodb`);
+  stopped += 1;
+}
+
+const issuerPid = await stopBackgroundIssuer(root);
+if (issuerPid !== undefined) {
+  say(`stopped the local OIDC issuer (pid ${issuerPid}); its key stays in .local/identity`);
   stopped += 1;
 }
 

@@ -16,7 +16,8 @@ import {
   dockerEngineAnswers,
   startDockerStack,
 } from '#infra-local/docker/compose-stack.ts';
-import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
+import { findFunction, liteApiAuthorizer, liteEnvironment } from '#infra-local/lite/lite-env.ts';
+import { startBackgroundIssuer } from './identity/background-issuer.ts';
 import { repoRoot } from '#build/paths.ts';
 import { stateDir } from '#infra-local/lite/state-dir.ts';
 import { DYNALITE_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
@@ -184,3 +185,18 @@ const startLite = async (): Promise<void> => {
 };
 
 await (choice.mode === 'docker' ? startDocker() : startLite());
+
+// Both modes: the local OIDC issuer the authorizer trusts (docs/auth.md), left running like the stores.
+const authorizer = liteApiAuthorizer(root, envVarsFile);
+if (authorizer) {
+  try {
+    const issuer = await startBackgroundIssuer(root, authorizer.env);
+    say(
+      issuer.started
+        ? `Local OIDC issuer started at ${issuer.url}, pid ${issuer.pid}; a token: npm run token -- --user <uuid> --role price-reader`
+        : `Local OIDC issuer already answering at ${issuer.url}: reusing it`,
+    );
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}

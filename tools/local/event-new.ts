@@ -6,12 +6,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HttpMethod } from '#infra-local/lite/event-spec.ts';
-import { HTTP_METHODS, buildApiEvent } from '#infra-local/lite/event-spec.ts';
+import { DEFAULT_EVENT_USER, HTTP_METHODS, buildApiEvent } from '#infra-local/lite/event-spec.ts';
+import { ROLE_PERMISSIONS, ROLES, isRole } from '#common/constants/roles.ts';
 import { repoRoot } from '#build/paths.ts';
 import { formatForRepo } from '#infra-local/lite/prettier-format.ts';
 
 const USAGE =
-  "usage: npm run event:new -- <name> --method GET --path /x [--query a=b]... [--header 'Name: value']... [--path-param id=1]... [--body '<json>'] [--dir <folder>] [--force]";
+  "usage: npm run event:new -- <name> --method GET --path /x [--query a=b]... [--header 'Name: value']... [--path-param id=1]... [--body '<json>'] [--user <uuid>] [--role <role>[,<role>...]] [--anonymous] [--dir <folder>] [--force]";
 
 const fail = (message: string): never => {
   process.stderr.write(`event:new: ${message}\n${USAGE}\n`);
@@ -36,6 +37,9 @@ const parsed = (() => {
         header: { type: 'string', short: 'H', multiple: true, default: [] },
         'path-param': { type: 'string', multiple: true, default: [] },
         body: { type: 'string' },
+        user: { type: 'string', short: 'u' },
+        role: { type: 'string', short: 'r', multiple: true, default: [] },
+        anonymous: { type: 'boolean', default: false },
         dir: { type: 'string' },
         force: { type: 'boolean', default: false },
       },
@@ -67,6 +71,26 @@ if (values.body !== undefined) {
   }
 }
 
+// The caller the authorizer proved (requestContext.authorizer): by default the recorded events' user, with
+// the roles that allow this route. --anonymous writes an event that never passed the authorizer (401).
+if (values.anonymous && (values.user !== undefined || values.role.length > 0))
+  fail('--anonymous takes no --user or --role');
+const user = (values.user ?? DEFAULT_EVENT_USER).toLowerCase();
+if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(user))
+  fail('--user must be a UUID');
+const givenRoles = values.role
+  .flatMap((text) => text.split(','))
+  .map((role) => role.trim())
+  .filter(Boolean);
+const unknownRoles = givenRoles.filter((role) => !isRole(role));
+if (unknownRoles.length > 0) fail(`unknown role ${unknownRoles.join(', ')}; known: ${ROLES.join(', ')}`);
+const roles =
+  givenRoles.length > 0
+    ? givenRoles
+    : ROLES.filter((role) =>
+        ROLE_PERMISSIONS[role].some((route) => route.method === method && route.path === path),
+      );
+
 let event;
 try {
   event = buildApiEvent({
@@ -76,6 +100,7 @@ try {
     headers: values.header.map((text) => pair(text, ':', '--header')),
     pathParameters: Object.fromEntries(values['path-param'].map((text) => pair(text, '=', '--path-param'))),
     body,
+    caller: values.anonymous ? null : { userId: user, roles },
   });
 } catch (error) {
   fail((error as Error).message);

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { relaunchUnderInspector, underDebugger, withoutDebugFlags } from '#infra-local/lite/inspector.ts';
 import { invokeLocalLambda } from '#infra-local/lite/lambda-runtime.ts';
-import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
+import { findFunction, liteApiAuthorizer, liteEnvironment } from '#infra-local/lite/lite-env.ts';
+import { ensureLocalIssuer, localKeyFile } from './identity/ensure-issuer.ts';
+import { fillTokenPlaceholders, hasTokenPlaceholder } from './identity/token-placeholders.ts';
 import { repoRoot } from '#build/paths.ts';
 import { ensureLiteStores } from '#infra-local/lite/stores.ts';
 
@@ -59,9 +61,9 @@ const fn = (() => {
   }
 })();
 const eventFile = values.event ?? values['default-event'] ?? fail('pass --event <file>');
-let event: unknown;
+let eventText = '';
 try {
-  event = JSON.parse(readFileSync(resolve(eventFile), 'utf8'));
+  eventText = readFileSync(resolve(eventFile), 'utf8');
 } catch (error) {
   fail(`cannot read event ${eventFile}: ${(error as Error).message}`);
 }
@@ -72,14 +74,42 @@ if (!values['no-build']) {
 }
 
 const env = liteEnvironment(root, fn, values['env-vars'] ? resolve(values['env-vars']) : undefined);
-const stores = await ensureLiteStores({
-  root,
-  env,
-  envVarsFile: values['env-vars'] ? resolve(values['env-vars']) : undefined,
-});
-if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = stores.sqlitePath;
+// A function with no DynamoDB (the authorizer) needs no stores.
+const stores =
+  env.DYNAMODB_ENDPOINT === undefined
+    ? undefined
+    : await ensureLiteStores({
+        root,
+        env,
+        envVarsFile: values['env-vars'] ? resolve(values['env-vars']) : undefined,
+      });
+if (stores && env.SQLITE_PATH !== undefined) env.SQLITE_PATH = stores.sqlitePath;
+
+// The authorizer verifies against the local issuer: make sure one answers (starting it for this run if not),
+// and sign the event's {{local-token ...}} placeholders now, with its key (docs/auth.md).
+const authorizer = liteApiAuthorizer(root, values['env-vars'] ? resolve(values['env-vars']) : undefined);
+const issuer =
+  authorizer && (fn.logicalId === authorizer.fn.logicalId || hasTokenPlaceholder(eventText))
+    ? await ensureLocalIssuer({ root, env: authorizer.env })
+    : undefined;
+let event: unknown;
+try {
+  if (authorizer && hasTokenPlaceholder(eventText)) {
+    eventText = await fillTokenPlaceholders(eventText, {
+      keyFile: localKeyFile(root),
+      issuer: authorizer.env.TOKEN_ISSUER!,
+      audience: authorizer.env.TOKEN_AUDIENCE!,
+      rolesClaim: authorizer.env.ROLES_CLAIM,
+    });
+  }
+  event = JSON.parse(eventText);
+} catch (error) {
+  await issuer?.stop();
+  await stores?.stop();
+  fail(`cannot use event ${eventFile}: ${(error as Error).message}`);
+}
 process.stderr.write(
-  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}; DynamoDB at ${stores.dynamoEndpoint}${stores.started ? ' (started for this run)' : ''}\n`,
+  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}${stores ? `; DynamoDB at ${stores.dynamoEndpoint}${stores.started ? ' (started for this run)' : ''}` : ''}${issuer ? `; issuer ${issuer.url}${issuer.started ? ' (started for this run)' : ''}` : ''}\n`,
 );
 
 try {
@@ -105,5 +135,6 @@ try {
   }
   process.exitCode = outcome.ok ? 0 : 1;
 } finally {
-  await stores.stop();
+  await issuer?.stop();
+  await stores?.stop();
 }

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApiServer } from '#infra-local/lite/api-server.ts';
 import { relaunchUnderInspector, underDebugger, withoutDebugFlags } from '#infra-local/lite/inspector.ts';
-import { liteApiFunctions } from '#infra-local/lite/lite-env.ts';
+import { liteApiAuthorizer, liteApiFunctions } from '#infra-local/lite/lite-env.ts';
+import { ensureLocalIssuer } from '#tools/local/identity/ensure-issuer.ts';
 import { repoRoot } from '#build/paths.ts';
 import type { LiteStores } from '#infra-local/lite/stores.ts';
 import { ensureLiteStores } from '#infra-local/lite/stores.ts';
@@ -72,7 +73,16 @@ async function serve(): Promise<void> {
     if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = store.sqlitePath;
     stores.push(store);
   }
-  const stopStores = () => Promise.all(stores.map((store) => store.stop()));
+  // Every route is behind the template's token authorizer, with the local issuer it trusts: no bypass.
+  const authorizer = liteApiAuthorizer(root, envVarsFile);
+  let issuer;
+  try {
+    issuer = authorizer ? await ensureLocalIssuer({ root, env: authorizer.env }) : undefined;
+  } catch (error) {
+    await Promise.all(stores.map((store) => store.stop()));
+    return fail((error as Error).message);
+  }
+  const stopStores = () => Promise.all([...stores.map((store) => store.stop()), issuer?.stop()]);
   const started = stores.find((store) => store.started);
 
   const debug = underDebugger();
@@ -81,6 +91,7 @@ async function serve(): Promise<void> {
     server = await startApiServer({
       root,
       functions,
+      authorizer,
       port,
       host: values.host,
       build: !values['no-build'],
@@ -99,8 +110,16 @@ async function serve(): Promise<void> {
   say(
     `start-api: DynamoDB at ${stores[0]!.dynamoEndpoint}${started ? ' (dynalite started for this server, in memory)' : ''}`,
   );
+  if (authorizer && issuer) {
+    say(
+      `start-api: every route needs "${authorizer.header}: Bearer <token>" (${authorizer.fn.name}, cached ${authorizer.ttlSeconds} s); issuer ${issuer.url}${issuer.started ? ' (started for this server)' : ''}; a token: npm run token -- --user <uuid> --role price-reader`,
+    );
+  }
   for (const route of server.routes)
     say(`  ${route.method.padEnd(7)} ${server.url}${route.path}  -> ${route.functionName}`);
+  say(
+    `  GET     ${server.url}/openapi.json  (the API's OpenAPI 3.1 document; ${server.url}/docs to read it)`,
+  );
   say(
     `start-api: ${values['no-watch'] || values['no-build'] ? 'hot reload off' : 'hot reload on (functions/, common/)'}${debug ? ', debugger mode (no function timeout)' : ''}. Ctrl-C stops.`,
   );

@@ -8,8 +8,8 @@ import { UserIdSchema } from '#common/models/price.ts';
 export const ConfigPathSchema = z.object({ key: ConfigKeyFormatSchema });
 
 /**
- * Reads take no parameters but an optional `userId`, so that a caller who identifies itself is audited
- * under its own partition; anonymous reads are audited under `USER#UNIDENTIFIED`.
+ * Reads take no parameters but the deprecated `userId`, accepted only when it is the token's subject (the
+ * identity middleware checks it); the caller is always the authorizer's.
  */
 export const ReadQuerySchema = z.object({ userId: z.optional(UserIdSchema) });
 
@@ -69,8 +69,8 @@ export const historyQuerySchema = (key: ConfigKey) =>
     ),
   });
 
-/** `PUT /config/{key}?userId=<uuid>`: who is writing is mandatory. */
-export const PutQuerySchema = z.object({ userId: UserIdSchema });
+/** `PUT /config/{key}`: the writer is the token's subject; the deprecated `userId` may only repeat it. */
+export const PutQuerySchema = z.object({ userId: z.optional(UserIdSchema) });
 
 /**
  * The PUT body for one key: exactly `value` (checked against the key's registry schema, so every wrong

@@ -2,7 +2,6 @@ import { AuditAction } from '#common/constants/audit.ts';
 import { MetricName } from '#common/constants/metrics.ts';
 import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import { ConfigKeyFormatSchema } from '#common/models/config.ts';
-import { UserIdSchema } from '#common/models/price.ts';
 import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
 import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
 import {
@@ -11,7 +10,6 @@ import {
   parsePathParameters,
   parseQuery,
   validPathValue,
-  validQueryValue,
 } from '#common/http/http-request.ts';
 import { jsonResponse } from '#common/http/http-response.ts';
 import { routeByResource } from '#common/http/http-router.ts';
@@ -75,10 +73,10 @@ const getHistory = async (event: HttpEvent, context: AppContext): Promise<HttpRe
   return jsonResponse(200, { items: page.items, nextCursor });
 };
 
-/** PUT /config/{key}?userId=<uuid> with `{"value": ..., "expectedVersion": n}`: writes version n + 1. */
+/** PUT /config/{key} (by the caller the authorizer proved) with `{"value": ..., "expectedVersion": n}`: writes version n + 1. */
 const putConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   const key = keyOf(event);
-  const [query, body] = parseAll(
+  const [, body] = parseAll(
     () => parseQuery(event, PutQuerySchema),
     () => parseJsonBody(event, putConfigBodySchema(key)),
   );
@@ -87,7 +85,7 @@ const putConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRes
     key,
     value: body.value,
     expectedVersion: body.expectedVersion,
-    userId: query.userId,
+    userId: context.caller.userId,
     requestId: context.awsRequestId,
   });
   context.auditOutcome = { expectedVersion: body.expectedVersion, version: item.version };
@@ -108,7 +106,6 @@ export const handler = kernel.createHttpHandler(
       successMetric: (event) =>
         event.httpMethod === 'GET' ? MetricName.ConfigRead : MetricName.ConfigUpdated,
       describe: (event) => ({
-        userId: validQueryValue(event, 'userId', UserIdSchema),
         configKey: validPathValue(event, 'key', ConfigKeyFormatSchema),
       }),
     },

@@ -82,7 +82,7 @@ describe('GET /config', () => {
     expect(Object.keys(items[0]!).sort()).toEqual(['key', 'updatedAt', 'updatedBy', 'value', 'version']);
     expect(audit).toHaveLength(1);
     expect(AuditItemSchema.parse(audit[0])).toMatchObject({
-      pk: 'USER#UNIDENTIFIED',
+      pk: `USER#${USER}`,
       action: 'CONFIG_READ',
       status: 'SUCCESS',
       httpStatus: 200,
@@ -93,7 +93,7 @@ describe('GET /config', () => {
     expect(audit[0]).not.toHaveProperty('configKey');
   });
 
-  it('when the caller gives its userId, audits the read under that user', async () => {
+  it('when the caller repeats its own userId (deprecated), audits the read under the token subject', async () => {
     const { response, audit } = await call(listEvent({ userId: USER.toUpperCase() }));
 
     expect(response.statusCode).toBe(200);
@@ -116,23 +116,33 @@ describe('GET /config', () => {
     );
   });
 
-  it('when the userId is not a UUID or a parameter is unknown, returns 400 naming each and audits REJECTED', async () => {
-    const { response, body, audit } = await call(listEvent({ userId: 'bob@example.com', verbose: '1' }));
+  it('when a parameter is unknown, returns 400 naming it and audits REJECTED', async () => {
+    const { response, body, audit } = await call(listEvent({ verbose: '1' }));
 
     expect(response.statusCode).toBe(400);
     expect(errorOf(body)).toMatchObject({
       code: 'VALIDATION_ERROR',
-      details: [
-        { field: 'query', issue: 'unknown parameter: verbose' },
-        { field: 'userId', issue: 'must be a UUID' },
-      ],
+      details: [{ field: 'query', issue: 'unknown parameter: verbose' }],
     });
-    expect(response.body).not.toContain('bob@example.com');
     expect(audit[0]).toMatchObject({
-      pk: 'USER#UNIDENTIFIED',
+      pk: `USER#${USER}`,
       action: 'CONFIG_READ',
       status: 'REJECTED',
-      rejectedFields: ['query', 'userId'],
+      rejectedFields: ['query'],
+    });
+  });
+
+  it('when the userId is not the token subject, returns 403 IDENTITY_MISMATCH and audits it without the value', async () => {
+    const { response, body, audit } = await call(listEvent({ userId: 'bob@example.com' }));
+
+    expect(response.statusCode).toBe(403);
+    expect(errorOf(body).code).toBe('IDENTITY_MISMATCH');
+    expect(response.body).not.toContain('bob@example.com');
+    expect(audit[0]).toMatchObject({
+      pk: `USER#${USER}`,
+      action: 'CONFIG_READ',
+      status: 'REJECTED',
+      errorCode: 'IDENTITY_MISMATCH',
     });
     expect(JSON.stringify(audit[0])).not.toContain('bob@example.com');
   });
@@ -339,7 +349,7 @@ describe('PUT /config/{key}', () => {
 
   it('when someone else wrote first (stale expectedVersion), returns 409 VERSION_CONFLICT, writes nothing and audits it', async () => {
     await call(
-      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { query: { userId: OTHER_USER } }),
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { caller: { userId: OTHER_USER } }),
     );
 
     const { response, body, audit } = await call(
@@ -542,9 +552,9 @@ describe('PUT /config/{key}', () => {
     expect(errorOf(body).details).toEqual([{ field: 'content-type', issue: 'must be application/json' }]);
   });
 
-  it('when the userId is missing or not a UUID, returns 400 and audits under USER#UNIDENTIFIED without the value', async () => {
-    const missing = await call(
-      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { query: null }),
+  it("when userId names someone else (the admin-impersonation attack), returns 403 and stores nothing in that admin's name", async () => {
+    const impersonated = await call(
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { query: { userId: OTHER_USER } }),
     );
     const hostile = await call(
       putEvent(
@@ -554,19 +564,30 @@ describe('PUT /config/{key}', () => {
       ),
     );
 
-    expect(missing.response.statusCode).toBe(400);
-    expect(errorOf(missing.body).details).toEqual([{ field: 'userId', issue: 'is required' }]);
-    expect(hostile.response.statusCode).toBe(400);
-    expect(errorOf(hostile.body).details).toEqual([{ field: 'userId', issue: 'must be a UUID' }]);
+    for (const { response, body, audit } of [impersonated, hostile]) {
+      expect(response.statusCode).toBe(403);
+      expect(errorOf(body).code).toBe('IDENTITY_MISMATCH');
+      expect(audit[0]).toMatchObject({
+        pk: `USER#${USER}`,
+        action: 'CONFIG_UPDATE',
+        status: 'REJECTED',
+        configKey: 'maintenanceMode',
+        errorCode: 'IDENTITY_MISMATCH',
+      });
+    }
     expect(hostile.response.body).not.toContain('OR 1=1');
-    expect(hostile.audit[0]).toMatchObject({
-      pk: 'USER#UNIDENTIFIED',
-      action: 'CONFIG_UPDATE',
-      status: 'REJECTED',
-      configKey: 'maintenanceMode',
-      rejectedFields: ['userId'],
-    });
     expect(JSON.stringify(hostile.audit[0])).not.toContain('OR 1=1');
+    expect((await stores.configVersions('maintenanceMode')).length).toBe(1);
+  });
+
+  it('when the event has no authorizer context, returns 401 UNAUTHENTICATED, audited under USER#UNIDENTIFIED, and writes nothing', async () => {
+    const { response, body, audit } = await call(
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }, { caller: null }),
+    );
+
+    expect(response.statusCode).toBe(401);
+    expect(errorOf(body).code).toBe('UNAUTHENTICATED');
+    expect(audit[0]).toMatchObject({ pk: 'USER#UNIDENTIFIED', action: 'CONFIG_UPDATE', status: 'REJECTED' });
     expect((await stores.configVersions('maintenanceMode')).length).toBe(1);
   });
 
@@ -575,13 +596,13 @@ describe('PUT /config/{key}', () => {
       putEvent(
         'priceCacheSeconds',
         { value: 7200, expectedVersion: 1, force: true },
-        { query: { userId: 'nobody' } },
+        { query: { verbose: '1' } },
       ),
     );
 
     expect(response.statusCode).toBe(400);
     expect(errorOf(body).details).toEqual([
-      { field: 'userId', issue: 'must be a UUID' },
+      { field: 'query', issue: 'unknown parameter: verbose' },
       { field: 'value', issue: 'must be from 0 to 3600' },
       { field: 'body', issue: 'unknown field: force' },
     ]);

@@ -15,7 +15,7 @@ import {
 } from '#common/models/config.ts';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { UserIdSchema } from '#common/models/price.ts';
-import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { RECORDED_USER, apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { ObservedResponse } from '#testing/audit-reconciliation.ts';
 import { reconcileAudit } from '#testing/audit-reconciliation.ts';
 import {
@@ -232,7 +232,10 @@ const keyArbitrary: fc.Arbitrary<string | null> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-const userId = fc.oneof(fc.uuid(), fc.constant('3F8A2C1E-5B7D-4E9F-A1C2-7D6E5F4A3B2C'));
+const userId = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(RECORDED_USER, RECORDED_USER.toUpperCase()) },
+  { weight: 1, arbitrary: fc.uuid() },
+);
 
 /** Content types for a PUT: mostly JSON (with charset variants), sometimes wrong or missing. */
 const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
@@ -411,6 +414,10 @@ interface Expected {
 }
 
 const expectedOutcome = (event: HttpEvent, current: Map<ConfigKey, number>): Expected => {
+  // The caller is the authorizer's (the recorded one): a userId naming anyone else is refused before routing.
+  const userIds = event.multiValueQueryStringParameters?.userId ?? [];
+  if (userIds.some((value) => value.toLowerCase() !== RECORDED_USER))
+    return { status: 403, code: 'IDENTITY_MISMATCH' };
   const methods = Object.hasOwn(ROUTES, event.resource) ? ROUTES[event.resource]! : undefined;
   if (!methods) return { status: 404, code: 'ROUTE_NOT_FOUND' };
   if (!methods.includes(event.httpMethod)) return { status: 405, code: 'METHOD_NOT_ALLOWED' };
@@ -602,7 +609,7 @@ describe('config-service under hostile input (fast-check, real handler, dynalite
             key: known,
             value: sent.value,
             version: sent.expectedVersion + 1,
-            updatedBy: UserIdSchema.parse(event.queryStringParameters!.userId),
+            updatedBy: RECORDED_USER,
           });
           current.set(item.key, item.version);
           latestValue.set(item.key, item.value);

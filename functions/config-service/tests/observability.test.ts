@@ -104,7 +104,7 @@ describe('EMF metrics', () => {
     await captureOutput(() =>
       invoke(
         handler,
-        putEvent('priceCacheSeconds', { value: 5, expectedVersion: 1 }, { query: { userId: OTHER_USER } }),
+        putEvent('priceCacheSeconds', { value: 5, expectedVersion: 1 }, { caller: { userId: OTHER_USER } }),
       ),
     );
 
@@ -116,7 +116,7 @@ describe('EMF metrics', () => {
 
   it.each([
     ['a PUT with a bad body', putEvent('priceCacheSeconds', { value: 7200, expectedVersion: 1 })],
-    ['a read with a bad userId', getEvent('maintenanceMode', { userId: 'nobody' })],
+    ['a read with an unknown parameter', getEvent('maintenanceMode', { verbose: '1' })],
     ['a method the route does not serve', putEvent('maintenanceMode', {}, { method: 'DELETE' })],
   ])('on %s, prints RequestRejected', async (_case, event) => {
     const handler = await warmHandler();
@@ -273,7 +273,7 @@ describe('structured logs', () => {
     const event = putEvent(
       'supportedCurrencies',
       { value: ['USD', 'DROP TABLE config'], expectedVersion: 1 },
-      { query: { userId: "admin' --" } },
+      { query: { limit: "admin' --" } },
     );
 
     const printed = await printedBy(handler, event);
@@ -283,7 +283,7 @@ describe('structured logs', () => {
       message: 'Request refused',
       errorCode: 'VALIDATION_ERROR',
       statusCode: 400,
-      fields: ['userId', 'value.1'],
+      fields: ['query', 'value.1'],
     });
     expect(printed.lines.map((entry) => entry.text).join('\n')).not.toMatch(/DROP TABLE|admin'/);
   });

@@ -1,6 +1,6 @@
 import { AuditAction } from '#common/constants/audit.ts';
 import { MetricName } from '#common/constants/metrics.ts';
-import { ProductIdSchema, UserIdSchema } from '#common/models/price.ts';
+import { ProductIdSchema } from '#common/models/price.ts';
 import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
 import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
 import { expectMethod, parseQuery, validQueryValue } from '#common/http/http-request.ts';
@@ -27,7 +27,7 @@ const service = new PriceService({ prices });
  */
 export const ready: Promise<void> = kernel.warmUp(kernel.primeAtInit('SQL source', sql.warm()));
 
-/** GET /price?id=<productId>&userId=<uuid> */
+/** GET /price?id=<productId>, for the caller the authorizer proved. */
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
@@ -41,7 +41,6 @@ export const handler = kernel.createHttpHandler(getPrice, {
   audit: {
     action: AuditAction.PriceRead,
     describe: (event) => ({
-      userId: validQueryValue(event, 'userId', UserIdSchema),
       productId: validQueryValue(event, 'id', ProductIdSchema),
     }),
     successMetric: MetricName.PriceFetched,

@@ -6,9 +6,11 @@ import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { recordingProxy } from '#testing/recording-proxy.ts';
+import { openApiContract } from '#testing/openapi-contract.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
+const OTHER_USER = '11111111-2222-4333-8444-555555555555';
 
 let stores: TestStores;
 let handler: LambdaHandler;
@@ -21,13 +23,20 @@ afterAll(async () => {
   await stores.close();
 });
 
-/** Invokes the real Middy handler. */
+/** Invokes the real Middy handler; every answer must match openapi.json. */
 const respond = async (
   event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
   fn: LambdaHandler = handler,
 ) => {
   const context = lambdaContext();
   const response = (await fn(event, context)) as APIGatewayProxyResult;
+  openApiContract().assert({
+    method: event.httpMethod,
+    path: event.resource,
+    status: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+  });
   return {
     response,
     body: JSON.parse(response.body) as Record<string, unknown>,
@@ -104,24 +113,64 @@ describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
     });
   });
 
-  it('when the user id is not a UUID, returns 400 naming the field and audits REJECTED without the value', async () => {
+  it('when the deprecated userId is not the token subject, returns 403 IDENTITY_MISMATCH and audits it under the subject', async () => {
+    for (const userId of ['bob@example.com', OTHER_USER]) {
+      const { response, body, audit } = await call(apiEvent({ query: { id: 'PROD-101', userId } }));
+
+      expect(response.statusCode).toBe(403);
+      const error = errorOf(body);
+      expect(error.code).toBe('IDENTITY_MISMATCH');
+      expect(response.body).not.toContain(userId);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        pk: `USER#${USER}`,
+        status: 'REJECTED',
+        errorCode: 'IDENTITY_MISMATCH',
+        httpStatus: 403,
+        productId: 'PROD-101',
+      });
+      expect(JSON.stringify(audit[0])).not.toContain(userId);
+    }
+  });
+
+  it('when userId is omitted or repeats the subject (any case), serves the token subject', async () => {
+    const queries: Record<string, string>[] = [
+      { id: 'PROD-101' },
+      { id: 'PROD-101', userId: USER.toUpperCase() },
+    ];
+    for (const query of queries) {
+      const { response, audit } = await call(apiEvent({ query }));
+      expect(response.statusCode).toBe(200);
+      expect(audit[0]).toMatchObject({ pk: `USER#${USER}`, userId: USER, status: 'SUCCESS' });
+    }
+  });
+
+  it('when the event has no authorizer context, returns 401 UNAUTHENTICATED and audits REJECTED under USER#UNIDENTIFIED', async () => {
     const { response, body, audit } = await call(
-      apiEvent({ query: { id: 'PROD-101', userId: 'bob@example.com' } }),
+      apiEvent({ query: { id: 'PROD-101', userId: USER }, caller: null }),
     );
 
-    expect(response.statusCode).toBe(400);
-    const error = errorOf(body);
-    expect(error.code).toBe('VALIDATION_ERROR');
-    expect(error.details).toEqual([{ field: 'userId', issue: 'must be a UUID' }]);
-    expect(response.body).not.toContain('bob@example.com');
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.['www-authenticate']).toBe('Bearer');
+    expect(errorOf(body).code).toBe('UNAUTHENTICATED');
+    expect(body).not.toHaveProperty('productId');
     expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ pk: 'USER#UNIDENTIFIED', status: 'REJECTED', httpStatus: 401 });
+    expect(audit[0]).not.toHaveProperty('userId');
+  });
+
+  it('records the API Gateway request id, source IP and a truncated user agent beside the Lambda request id', async () => {
+    const event = apiEvent({ query: { id: 'PROD-101' } });
+    event.requestContext.identity.userAgent = `agent/${'x'.repeat(1000)}`;
+    const { audit, requestId } = await call(event);
+
     expect(audit[0]).toMatchObject({
-      pk: 'USER#UNIDENTIFIED',
-      status: 'REJECTED',
-      productId: 'PROD-101',
-      rejectedFields: ['userId'],
+      requestId,
+      apiRequestId: event.requestContext.requestId,
+      sourceIp: '127.0.0.1',
     });
-    expect(JSON.stringify(audit[0])).not.toContain('bob@example.com');
+    expect(audit[0]!.userAgent).toHaveLength(256);
+    expect(audit[0]!.apiRequestId).not.toBe(requestId);
   });
 
   it('when the product id is hostile, returns 400 and never echoes it', async () => {
@@ -143,12 +192,9 @@ describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
     const { response, body, audit } = await call(apiEvent({ query: null }));
 
     expect(response.statusCode).toBe(400);
-    expect(errorOf(body).details).toEqual([
-      { field: 'id', issue: 'is required' },
-      { field: 'userId', issue: 'is required' },
-    ]);
+    expect(errorOf(body).details).toEqual([{ field: 'id', issue: 'is required' }]);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['id', 'userId'] });
+    expect(audit[0]).toMatchObject({ status: 'REJECTED', userId: USER, rejectedFields: ['id'] });
   });
 
   it('when a parameter is repeated, returns 400 even if each value is valid', async () => {
@@ -218,9 +264,9 @@ describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
 
   it('indexes lookups by product, so "who looked at PROD-104" is one Query', async () => {
     await call(apiEvent({ query: { id: 'PROD-104', userId: USER } }));
-    await call(apiEvent({ query: { id: 'PROD-104', userId: '11111111-2222-4333-8444-555555555555' } }));
+    await call(apiEvent({ query: { id: 'PROD-104' }, caller: { userId: OTHER_USER } }));
     const items = await stores.auditByResource('PRODUCT#PROD-104');
-    expect(items.map((item) => item.userId).sort()).toEqual(['11111111-2222-4333-8444-555555555555', USER]);
+    expect(items.map((item) => item.userId).sort()).toEqual([OTHER_USER, USER]);
   });
 });
 

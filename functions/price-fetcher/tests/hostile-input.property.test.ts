@@ -4,7 +4,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { CORRELATION_ID_PATTERN } from '#common/constants/http.ts';
 import { PRODUCT_ID_PATTERN, ProductIdSchema, UserIdSchema } from '#common/models/price.ts';
-import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { RECORDED_USER, apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { ObservedResponse } from '#testing/audit-reconciliation.ts';
 import { reconcileAudit } from '#testing/audit-reconciliation.ts';
 import type { HostileRequest } from '#testing/hostile-input.ts';
@@ -54,8 +54,10 @@ const valuesOf = (value: string | string[] | undefined): string[] =>
 
 /** The contract, independent of the handler's code path: which status this request must get. */
 const expectedStatus = (request: HostileRequest): number => {
-  if (request.method !== 'GET') return 405;
   const query = request.query ?? {};
+  // The caller is the authorizer's (the recorded event's); a userId naming anyone else is refused first.
+  if (valuesOf(query.userId).some((value) => value.toLowerCase() !== RECORDED_USER)) return 403;
+  if (request.method !== 'GET') return 405;
   if (Object.keys(query).some((name) => name !== 'id' && name !== 'userId')) return 400;
   if (Object.values(query).some((value) => valuesOf(value).length > 1)) return 400;
   const parsed = GetPriceQuerySchema.safeParse({ id: query.id, userId: query.userId });
@@ -85,7 +87,7 @@ const requestArbitrary = hostileRequest({
       fc.constantFrom('PROD-101', 'PROD-102', 'legacy_sku_7', 'PROD-999', 'prod-101'),
       fc.stringMatching(PRODUCT_ID_PATTERN),
     ),
-    userId: fc.oneof(fc.uuid(), fc.constant('3F8A2C1E-5B7D-4E9F-A1C2-7D6E5F4A3B2C')),
+    userId: fc.oneof(fc.constant(RECORDED_USER), fc.constant(RECORDED_USER.toUpperCase()), fc.uuid()),
   },
 });
 
@@ -139,6 +141,6 @@ describe('GET /price under hostile input (fast-check, real handler, node:sqlite 
     // The source table is read-only to this path: same rows, same bytes.
     expect(pricesFingerprint()).toEqual(before);
     // The generator reached every branch of the contract, not just validation.
-    expect([...statuses.keys()].sort()).toEqual([200, 400, 404, 405]);
+    expect([...statuses.keys()].sort()).toEqual([200, 400, 403, 404, 405]);
   }, 300_000);
 });

@@ -48,7 +48,7 @@ describe('structured logs', () => {
     const handler = await loadObservedHandler();
     const correlationId = 'corr-observability-0001';
     const rejected = apiEvent({
-      query: { id: 'PROD-101', userId: 'not-a-uuid' },
+      query: { id: 'not a product' },
       headers: { 'X-Correlation-Id': correlationId },
     });
 
@@ -222,7 +222,8 @@ describe('EMF metrics', () => {
 
   it.each([
     ['an unknown product', 'PriceNotFound', { id: 'PROD-999', userId: USER }],
-    ['a rejected request', 'RequestRejected', { id: 'PROD-101', userId: 'nobody' }],
+    ['a rejected request', 'RequestRejected', { id: 'not a product', userId: USER }],
+    ['a userId that is not the caller', 'IdentityRejected', { id: 'PROD-101', userId: 'nobody' }],
   ])('on %s, prints %s and never PriceFetched', async (_case, metric, query) => {
     const handler = await loadObservedHandler();
     await captureOutput(() => invoke(handler)); // the cold start

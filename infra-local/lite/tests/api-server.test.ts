@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditQuerySchema } from '#tools/audit/model.ts';
+import { queryAuditTrail } from '#tools/audit/query.ts';
 import { PassThrough } from 'node:stream';
 import { ErrorBodySchema } from '#common/models/error.ts';
-import { testApiFunctions } from '#testing/api-functions.ts';
-import { TestStores } from '#testing/test-stores.ts';
+import { testApiAuthorizer, testApiFunctions, withToken } from '#testing/api-functions.ts';
+import type { LocalIssuer } from '#testing/identity.ts';
+import { startLocalIssuer } from '#testing/identity.ts';
+import { TEST_AUDIT_TABLE, TestStores } from '#testing/test-stores.ts';
 import type { ApiServer } from '../api-server.ts';
 import { startApiServer } from '../api-server.ts';
 import { liteApiFunctions } from '../lite-env.ts';
@@ -39,7 +45,12 @@ const probe = (): TemplateFunction => ({
 });
 
 let stores: TestStores;
+/** The probe fixture and the template's functions, with no authorizer: the gateway mechanics. */
 let server: ApiServer;
+/** The template's functions behind the template's token authorizer, as `npm run start-api` serves them. */
+let authServer: ApiServer;
+let issuer: LocalIssuer;
+let token: string;
 const accessLog: string[] = [];
 const functionLogs = new PassThrough();
 
@@ -55,8 +66,21 @@ beforeAll(async () => {
     functionLogs,
     log: (line) => accessLog.push(line),
   });
+  issuer = await startLocalIssuer();
+  token = await issuer.signToken({ sub: USER, roles: ['price-reader', 'config-admin'] });
+  authServer = await startApiServer({
+    root: process.cwd(),
+    functions: testApiFunctions(stores, { corsOrigin: APP_ORIGIN }),
+    authorizer: testApiAuthorizer(issuer),
+    port: 0,
+    build: false,
+    functionLogs,
+    log: (line) => accessLog.push(line),
+  });
 });
 afterAll(async () => {
+  await authServer?.close();
+  await issuer?.stop();
   await server?.close();
   await stores?.close();
 });
@@ -110,7 +134,7 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('GET /price returns the price from the embedded SQL source and audits the lookup', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`);
+    const response = await httpRequest(authServer.url, `/price?id=PROD-101&userId=${USER}`, withToken(token));
 
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
@@ -122,13 +146,13 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('a bad request reaches the function and gets its structured 400, audited as REJECTED', async () => {
-    const response = await httpRequest(server.url, '/price?id=PROD-101&userId=not-a-uuid');
+    const response = await httpRequest(authServer.url, '/price?id=not%20a%20product', withToken(token));
 
     expect(response.status).toBe(400);
     const { error } = ErrorBodySchema.parse(response.json());
     expect(error).toMatchObject({
       code: 'VALIDATION_ERROR',
-      details: [{ field: 'userId', issue: 'must be a UUID' }],
+      details: [{ field: 'id', issue: expect.any(String) }],
     });
     expect(await stores.auditItemFor(error.requestId)).toEqual([
       expect.objectContaining({ status: 'REJECTED' }),
@@ -136,7 +160,11 @@ describe('routes of infra-local/local-debug.yaml', () => {
   });
 
   it('a repeated query parameter arrives in multiValueQueryStringParameters, so the function refuses it', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&id=PROD-102&userId=${USER}`);
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&id=PROD-102&userId=${USER}`,
+      withToken(token),
+    );
 
     expect(response.status).toBe(400);
     expect(ErrorBodySchema.parse(response.json()).error.details).toEqual([
@@ -294,7 +322,7 @@ describe('Lambda results', () => {
   it('serves concurrent requests in parallel environments, each answered once', async () => {
     const responses = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
-        httpRequest(server.url, `/price?id=PROD-10${(index % 4) + 1}&userId=${USER}`),
+        httpRequest(authServer.url, `/price?id=PROD-10${(index % 4) + 1}&userId=${USER}`, withToken(token)),
       ),
     );
 
@@ -345,9 +373,11 @@ describe('CORS preflight', () => {
   });
 
   it('the real response then carries Access-Control-Allow-Origin from the function', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`, {
-      headers: [['Origin', APP_ORIGIN]],
-    });
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&userId=${USER}`,
+      withToken(token, { headers: [['Origin', APP_ORIGIN]] }),
+    );
 
     expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
@@ -357,7 +387,7 @@ describe('access log', () => {
   it('writes one line per request with method, path, query names, status, time and function, but no values', async () => {
     accessLog.length = 0;
 
-    await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`);
+    await httpRequest(authServer.url, `/price?id=PROD-101&userId=${USER}`, withToken(token));
     await httpRequest(server.url, '/nowhere');
 
     expect(accessLog).toEqual([
@@ -366,5 +396,162 @@ describe('access log', () => {
     ]);
     expect(accessLog.join('\n')).not.toContain(USER);
     expect(accessLog.join('\n')).not.toContain('PROD-101');
+  });
+});
+
+describe('the API document', () => {
+  it('serves the committed openapi.json at GET /openapi.json with no token', async () => {
+    const response = await httpRequest(server.url, '/openapi.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.body.toString('utf8')).toBe(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
+  });
+
+  it('serves a readable page at /docs from swagger-ui-dist, with no inline script under its CSP', async () => {
+    const page = await httpRequest(server.url, '/docs');
+    const bundle = await httpRequest(server.url, '/docs/swagger-ui-bundle.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const html = page.body.toString('utf8');
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([
+      'src="/docs/swagger-ui-bundle.js"',
+      'src="/docs/docs-init.js"',
+    ]);
+    expect(scripts.every(([, , inline]) => inline === '')).toBe(true);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript');
+    expect(bundle.body.length).toBeGreaterThan(100_000);
+  });
+
+  it('serves no other file under /docs, and only to GET', async () => {
+    expect((await httpRequest(server.url, '/docs/package.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/docs/../openapi.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/openapi.json', { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('the token authorizer, run as API Gateway runs it', () => {
+  const OTHER = '11111111-2222-4333-8444-555555555555';
+  const deny = { message: 'User is not authorized to access this resource' };
+
+  it('without an Authorization header answers 401 {"message":"Unauthorized"} and invokes no function', async () => {
+    accessLog.length = 0;
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101');
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.headers['x-request-id']).toBeUndefined();
+  });
+
+  it('ignores a token in the query string: only the header counts', async () => {
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&access_token=${token}&token=${token}`,
+    );
+
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 401 when the authorizer throws Unauthorized (an expired token)', async () => {
+    const expired = await issuer.signToken({ sub: USER, roles: ['price-reader'], expiresIn: -300 });
+
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', withToken(expired));
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('answers 403 on a Deny, and re-checks the cached policy against each route: a reader cannot write config', async () => {
+    const reader = await issuer.signToken({ sub: OTHER, roles: ['price-reader', 'config-reader'] });
+
+    const read = await httpRequest(authServer.url, '/config/maintenanceMode', withToken(reader));
+    const write = await httpRequest(
+      authServer.url,
+      '/config/maintenanceMode',
+      withToken(reader, {
+        method: 'PUT',
+        headers: [['Content-Type', 'application/json']],
+        body: JSON.stringify({ value: true, expectedVersion: 1 }),
+      }),
+    );
+    const history = await httpRequest(authServer.url, '/config/maintenanceMode/history', withToken(reader));
+    const price = await httpRequest(authServer.url, '/price?id=PROD-101', withToken(reader));
+
+    expect([read.status, write.status, history.status, price.status]).toEqual([200, 403, 403, 200]);
+    expect(write.json()).toEqual(deny);
+    // The refused write reached no function: its only trace is the authorizer's log line.
+    expect(await stores.auditItemFor(String(write.headers['x-request-id']))).toEqual([]);
+  });
+
+  it('passes requestContext.authorizer to the function: the audit item names the token subject, not the userId typed', async () => {
+    const mine = await issuer.signToken({ sub: OTHER, roles: ['price-reader'] });
+    const someone = randomUUID();
+    const theirs = await issuer.signToken({ sub: someone, roles: ['price-reader'] });
+
+    const served = await httpRequest(authServer.url, '/price?id=PROD-103', withToken(mine));
+    const impersonating = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-103&userId=${USER}`,
+      withToken(mine),
+    );
+
+    expect(served.status).toBe(200);
+    expect(impersonating.status).toBe(403);
+    expect(ErrorBodySchema.parse(impersonating.json()).error.code).toBe('IDENTITY_MISMATCH');
+    expect(await stores.auditItemFor(String(served.headers['x-request-id']))).toEqual([
+      expect.objectContaining({ pk: `USER#${OTHER}`, userId: OTHER, status: 'SUCCESS' }),
+    ]);
+    expect(await stores.auditItemFor(String(impersonating.headers['x-request-id']))).toEqual([
+      expect.objectContaining({ pk: `USER#${OTHER}`, status: 'REJECTED', errorCode: 'IDENTITY_MISMATCH' }),
+    ]);
+
+    // A user's trail (what npm run audit:query -- --user <sub> reads): served reads and refused attempts.
+    await httpRequest(authServer.url, '/price?id=PROD-101', withToken(theirs));
+    await httpRequest(authServer.url, `/price?id=PROD-102&userId=${USER}`, withToken(theirs));
+    await httpRequest(authServer.url, '/price?id=PROD-999', withToken(theirs));
+    const trail = [];
+    for await (const page of queryAuditTrail(stores.documentClient(), {
+      tableName: TEST_AUDIT_TABLE,
+      query: AuditQuerySchema.parse({ by: 'user', userId: someone }),
+    }))
+      trail.push(...page.items);
+    expect(trail.map((item) => [item.productId, item.status, item.errorCode, item.sourceIp])).toEqual([
+      ['PROD-101', 'SUCCESS', undefined, '127.0.0.1'],
+      ['PROD-102', 'REJECTED', 'IDENTITY_MISMATCH', '127.0.0.1'],
+      ['PROD-999', 'NOT_FOUND', 'PRICE_NOT_FOUND', '127.0.0.1'],
+    ]);
+    expect(
+      trail.every((item) => typeof item.apiRequestId === 'string' && item.apiRequestId !== item.requestId),
+    ).toBe(true);
+  });
+
+  it('lets a page on an allowed origin read a refusal: the 401 carries its CORS header', async () => {
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', APP_ORIGIN]],
+    });
+    const elsewhere = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', 'https://evil.example']],
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a CORS preflight without a token', async () => {
+    const response = await httpRequest(authServer.url, '/config/maintenanceMode', {
+      method: 'OPTIONS',
+      headers: [
+        ['Origin', APP_ORIGIN],
+        ['Access-Control-Request-Method', 'PUT'],
+        ['Access-Control-Request-Headers', 'authorization,content-type'],
+      ],
+    });
+
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
 });

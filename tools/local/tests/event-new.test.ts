@@ -130,6 +130,67 @@ describe('npm run event:new', () => {
     }
   });
 
+  it('carries the caller as the authorizer passes it: --user/--role, by default the recorded user with the roles of the route; --anonymous none', async () => {
+    const other = '11111111-2222-4333-8444-555555555555';
+    await eventNew(
+      'as-other',
+      '--method',
+      'PUT',
+      '--path',
+      '/config/{key}',
+      '--path-param',
+      'key=maintenanceMode',
+      '--user',
+      other,
+      '--role',
+      'config-admin,price-reader',
+    );
+    await eventNew(
+      'as-default',
+      '--method',
+      'GET',
+      '--path',
+      '/config/{key}/history',
+      '--path-param',
+      'key=maintenanceMode',
+    );
+    await eventNew(
+      'as-nobody',
+      '--method',
+      'GET',
+      '--path',
+      '/price',
+      '--query',
+      'id=PROD-102',
+      '--anonymous',
+    );
+    const refused = await eventNew('bad-role', '--method', 'GET', '--path', '/price', '--role', 'root');
+
+    expect((written('as-other').requestContext as Record<string, unknown>).authorizer).toEqual({
+      principalId: other,
+      integrationLatency: 0,
+      userId: other,
+      roles: 'config-admin,price-reader',
+    });
+    expect((written('as-default').requestContext as Record<string, unknown>).authorizer).toEqual({
+      principalId: USER,
+      integrationLatency: 0,
+      userId: USER,
+      roles: 'config-admin',
+    });
+    expect((written('as-nobody').requestContext as Record<string, unknown>).authorizer).toBeNull();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('unknown role root');
+    const stores = await TestStores.start();
+    try {
+      const handler = await loadHandler('#functions/price-fetcher/src/handler.ts', stores.priceFetcherEnv());
+      const response = (await handler(written('as-nobody'), lambdaContext())) as APIGatewayProxyResult;
+      expect(response.statusCode).toBe(401);
+    } finally {
+      await stores.close();
+    }
+  });
+
   it('refuses to overwrite an existing event unless --force is given', async () => {
     writeFileSync(join(dir, 'kept.json'), '{"kept":true}\n');
 

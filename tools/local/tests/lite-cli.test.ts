@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dynamoReachable } from '#infra-local/lite/stores.ts';
 import { freePort } from '#testing/free-port.ts';
+import { issuerReachable } from '#tools/local/identity/ensure-issuer.ts';
 
 const run = promisify(execFile);
 
@@ -25,15 +26,18 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
   let dir: string;
   let envVars: string;
   let endpoint: string;
+  let issuerUrl: string;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pricing-cli-'));
     endpoint = `http://127.0.0.1:${await freePort()}`;
+    issuerUrl = `http://127.0.0.1:${await freePort()}`;
     envVars = join(dir, 'env.json');
     writeFileSync(
       envVars,
       JSON.stringify({
         Parameters: { DYNAMODB_ENDPOINT: endpoint },
+        AuthorizerFunction: { JWKS_URL: `${issuerUrl}/jwks`, TOKEN_ISSUER: issuerUrl },
         PriceFetcherFunction: { SQLITE_PATH: join(dir, 'price.db') },
       }),
     );
@@ -60,6 +64,44 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
     expect(stderr).toContain('(started for this run)');
     expect(await dynamoReachable(endpoint)).toBe(false);
+  });
+
+  it("invoke authorizer signs the committed events' {{local-token}} placeholders now: valid is an Allow, expired and forged are Unauthorized", async () => {
+    const issuerUrl = `http://127.0.0.1:${await freePort()}`;
+    const withIssuer = join(dir, 'env-issuer.json');
+    writeFileSync(
+      withIssuer,
+      JSON.stringify({ AuthorizerFunction: { JWKS_URL: `${issuerUrl}/jwks`, TOKEN_ISSUER: issuerUrl } }),
+    );
+    const invoke = (name: string) =>
+      cli(
+        'tools/local/invoke.ts',
+        [
+          'authorizer',
+          '--event',
+          `infra-local/events/authorizer-${name}-event.json`,
+          '--env-vars',
+          withIssuer,
+          '--no-build',
+        ],
+        { LITE_STATE_DIR: join(dir, 'state'), LOG_LEVEL: 'SILENT' },
+      );
+
+    const valid = await invoke('valid');
+    const expired = await invoke('expired');
+    const forged = await invoke('forged');
+
+    expect(valid.code).toBe(0);
+    expect(valid.stderr).toContain(`issuer ${issuerUrl} (started for this run)`);
+    expect(JSON.parse(valid.stdout)).toMatchObject({
+      principalId: '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c',
+      context: { roles: 'price-reader,config-reader' },
+      policyDocument: { Statement: expect.arrayContaining([expect.objectContaining({ Effect: 'Allow' })]) },
+    });
+    for (const refused of [expired, forged]) {
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout)).toMatchObject({ errorMessage: 'Unauthorized' });
+    }
   });
 
   it('--env-vars overrides a template variable, as with sam local invoke', async () => {
@@ -106,6 +148,8 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     try {
       const first = await cli('tools/local/dev-env.ts', ['--env-vars', envVars], env);
       expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`Local OIDC issuer started at ${issuerUrl}`);
+      expect(await issuerReachable(`${issuerUrl}/jwks`)).toBe(true);
       expect(first.stdout).toContain(`DynamoDB API (dynalite) started at ${endpoint}`);
       expect(first.stdout).toMatch(/table pricing-audit-local: created/);
       expect(first.stdout).toMatch(/seeded, \d+ products/);
@@ -120,8 +164,10 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     } finally {
       const stop = await cli('tools/local/db-stop.ts', [], env);
       expect(stop.stdout).toContain('stopped dynalite');
+      expect(stop.stdout).toContain('stopped the local OIDC issuer');
     }
     expect(await dynamoReachable(endpoint)).toBe(false);
+    expect(await issuerReachable(`${issuerUrl}/jwks`)).toBe(false);
     const again = await cli('tools/local/db-stop.ts', [], { LITE_STATE_DIR: join(dir, 'state') });
     expect(again.stdout).toContain('nothing running');
   });

@@ -4,6 +4,7 @@ import { TestStores } from '#testing/test-stores.ts';
 import { httpRequest } from '#testing/http-client.ts';
 import { envVarsFor, startCli } from '#testing/cli.ts';
 import { freePort } from '#testing/free-port.ts';
+import { signInWithAuthorizationCode } from '#tools/local/identity/authorization-code.ts';
 
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
@@ -18,10 +19,12 @@ afterAll(async () => {
 describe('npm run start-api (tools/local/start-api.ts)', () => {
   it('starts its own stores when none answer, serves the routes on the given port, logs each request, and stops on SIGTERM', async () => {
     const dynamoPort = await freePort();
-    const env = envVarsFor({
-      endpoint: `http://127.0.0.1:${dynamoPort}`,
-      sqlitePath: join(stores.dir, 'start-api', 'price.db'),
-    });
+    // Nothing answers there yet: start-api starts the issuer itself, on that loopback port.
+    const issuerUrl = `http://127.0.0.1:${await freePort()}`;
+    const env = envVarsFor(
+      { endpoint: `http://127.0.0.1:${dynamoPort}`, sqlitePath: join(stores.dir, 'start-api', 'price.db') },
+      { url: issuerUrl, jwksUrl: `${issuerUrl}/jwks` },
+    );
     const server = startCli(
       'tools/local/start-api.ts',
       ['--port', '0', '--no-build', '--quiet', '--env-vars', env.file],
@@ -32,14 +35,24 @@ describe('npm run start-api (tools/local/start-api.ts)', () => {
     try {
       const [url] = await server.waitFor(/^http:\/\/127\.0\.0\.1:\d+$/m, 'stdout');
 
-      const ok = await httpRequest(url, `/price?id=PROD-101&userId=${USER}`);
+      // A token as the web app gets one: authorization code + PKCE at the issuer start-api started.
+      const { access_token: token } = await signInWithAuthorizationCode(issuerUrl, {
+        user: USER,
+        roles: ['price-reader'],
+      });
+      const ok = await httpRequest(url, `/price?id=PROD-101&userId=${USER}`, {
+        headers: [['Authorization', `Bearer ${token}`]],
+      });
+      const anonymous = await httpRequest(url, `/price?id=PROD-101`);
       const missing = await httpRequest(url, '/nope');
       await server.waitFor(/^GET \/nope 404 /m, 'stderr');
       server.child.kill('SIGTERM');
 
       expect(ok.status).toBe(200);
       expect(ok.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
+      expect(anonymous.status).toBe(401);
       expect(missing.status).toBe(404);
+      expect(server.stderr()).toContain(`issuer ${issuerUrl} (started for this server)`);
       expect(server.stderr()).toContain(
         `DynamoDB at http://127.0.0.1:${dynamoPort} (dynalite started for this server`,
       );

@@ -95,8 +95,23 @@ describe('node setup.js (checks)', () => {
 
 describe('node setup.js new-function', () => {
   let copy: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     copy = copyRepository();
+    // The copy is a repository of its own (one commit), as a clone is: the release tests read git.
+    const git = (...args: string[]) =>
+      exec('git', args, {
+        cwd: copy,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'test',
+          GIT_AUTHOR_EMAIL: 'test@example.com',
+          GIT_COMMITTER_NAME: 'test',
+          GIT_COMMITTER_EMAIL: 'test@example.com',
+        },
+      });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'copy');
   });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
