@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
  */
 export const recordingProxy = async (
   target: string,
+  /** Operations answered with AccessDeniedException instead of being forwarded: a role missing that action. */
+  { deny = [] }: { deny?: readonly string[] } = {},
 ): Promise<{
   endpoint: string;
   operations: () => string[];
@@ -19,7 +21,19 @@ export const recordingProxy = async (
   let connections = 0;
   const server = createServer((incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '');
-    operations.push(operation.replace(/^DynamoDB_\d+\./, ''));
+    const name = operation.replace(/^DynamoDB_\d+\./, '');
+    operations.push(name);
+    if (deny.includes(name)) {
+      incoming.resume();
+      outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      outgoing.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          message: `not authorized to perform: dynamodb:${name}`,
+        }),
+      );
+      return;
+    }
     const forwarded = request(
       {
         host: upstream.hostname,

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditOptions } from '../middleware/audit.ts';
 import { createHttpHandler } from './http-chain.ts';
 import type { HealthProbe } from '../middleware/health-check.ts';
+import { auditWriteProbe } from '../middleware/health-check.ts';
 import type { HttpHandler } from '../types/lambda.ts';
 import type { AuditRepository } from '../adapters/audit-repository.ts';
 import { DynamoAuditRepository } from '../adapters/audit-repository.ts';
@@ -122,7 +123,15 @@ export const createFunctionKernel = (
         },
         health: {
           version: env.APP_VERSION,
-          checks: { ...options.checks, auditTable: () => auditRepository.ping() },
+          checks: {
+            ...options.checks,
+            auditTable: () => auditRepository.ping(),
+            auditWrite: auditWriteProbe((item) => auditRepository.write(item), {
+              service: env.POWERTOOLS_SERVICE_NAME,
+              stage: env.STAGE,
+              retentionDays: env.AUDIT_RETENTION_DAYS,
+            }),
+          },
         },
       }),
   };

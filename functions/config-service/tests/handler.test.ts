@@ -850,16 +850,18 @@ describe('failure paths', () => {
 });
 
 describe('health check (direct invoke)', () => {
-  it('when both tables answer, returns 200 naming each check, and writes no audit item', async () => {
+  it('when both tables answer, returns 200 naming each check, and writes only the HEALTH_CHECK item under SYSTEM#DEPLOY', async () => {
     const response = (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       status: 'ok',
-      checks: { configTable: 'ok', auditTable: 'ok' },
+      checks: { configTable: 'ok', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
-    expect(await stores.auditItems()).toEqual([]);
+    expect(await stores.auditItems()).toEqual([
+      expect.objectContaining({ pk: 'SYSTEM#DEPLOY', action: 'HEALTH_CHECK', status: 'SUCCESS' }),
+    ]);
   });
 
   it('when the config table is missing, returns 503 naming the failed check', async () => {
@@ -870,7 +872,7 @@ describe('health check (direct invoke)', () => {
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toEqual({
       status: 'error',
-      checks: { configTable: 'error', auditTable: 'ok' },
+      checks: { configTable: 'error', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
   });

@@ -74,13 +74,13 @@ describe('GET /__name__ through the real handler (dynalite)', () => {
     expect(audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['userId'] });
   });
 
-  it('answers the health check with every store, unaudited', async () => {
+  it('answers the health check with every store and the audit write path', async () => {
     const response = (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({
       status: 'ok',
-      checks: { __camel__Table: 'ok', auditTable: 'ok' },
+      checks: { __camel__Table: 'ok', auditTable: 'ok', auditWrite: 'ok' },
     });
   });
 });
