@@ -352,6 +352,8 @@ describe('health check (direct invoke)', () => {
     ]);
     expect(added[0]).not.toHaveProperty('userId');
     expect(added[0]).not.toHaveProperty('productId');
+    // The item is a valid audit item: the schema admits the deployment's system partition.
+    expect(AuditItemSchema.parse(added[0]).pk).toBe('SYSTEM#DEPLOY');
   });
 
   it('when the role may not PutItem on the audit table, the health check fails (503 naming auditWrite)', async () => {
