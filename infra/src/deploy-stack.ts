@@ -18,6 +18,11 @@ export interface DeployRequest {
   /** An S3 URL of the template (templates above CloudFormation's 51,200-byte body limit need one). */
   templateUrl?: string;
   templateBody?: string;
+  /**
+   * The role CloudFormation itself acts as (the CDK bootstrap's cfn-exec role): the caller needs only
+   * iam:PassRole on it, not the permissions of every resource the stack manages.
+   */
+  executionRoleArn?: string;
   /** Seconds each waiter may wait. */
   maxWaitSeconds?: number;
   /** Set in tests so the waiters do not sleep their default 5–30 s between checks. */
@@ -121,6 +126,7 @@ export const deployStack = async (
         ? { TemplateURL: request.templateUrl }
         : { TemplateBody: request.templateBody }),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
+      ...(request.executionRoleArn ? { RoleARN: request.executionRoleArn } : {}),
       Description: 'npm run stack:deploy',
     }),
   );

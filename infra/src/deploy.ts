@@ -19,6 +19,8 @@ export interface StackArtifact {
   templateDestination?: { bucket: string; key: string };
   /** File assets other than the template itself (there must be none: code comes from the vault). */
   otherFileAssets: string[];
+  /** The CDK bootstrap's CloudFormation execution role, which CloudFormation acts as for this stack. */
+  executionRoleArn?: string | undefined;
 }
 
 interface Manifest {
@@ -27,7 +29,7 @@ interface Manifest {
     {
       type: string;
       environment?: string;
-      properties?: { templateFile?: string; stackName?: string };
+      properties?: { templateFile?: string; stackName?: string; cloudFormationExecutionRoleArn?: string };
       dependencies?: string[];
     }
   >;
@@ -75,7 +77,12 @@ export const readStackArtifact = (assemblyDir: string, stackName: string): Stack
       otherFileAssets.push(`${hash} (${file.source.path ?? '?'})`);
     }
   }
-  return { stackName, account, region, templateFile, templateDestination, otherFileAssets };
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const executionRoleArn = artifact.properties?.cloudFormationExecutionRoleArn
+    ?.replaceAll('${AWS::Partition}', partition)
+    .replaceAll('${AWS::AccountId}', account)
+    .replaceAll('${AWS::Region}', region);
+  return { stackName, account, region, templateFile, templateDestination, otherFileAssets, executionRoleArn };
 };
 
 const USAGE =
@@ -133,7 +140,11 @@ const main = async (): Promise<void> => {
     `${stackName}: account ${artifact.account}, region ${artifact.region}, template ${artifact.templateFile} (${body.length} bytes)`,
   );
   try {
-    await deployStack(cfn, { stackName, ...template });
+    await deployStack(cfn, {
+      stackName,
+      ...template,
+      ...(artifact.executionRoleArn ? { executionRoleArn: artifact.executionRoleArn } : {}),
+    });
   } catch (error) {
     if (error instanceof ChangeSetFailedError) {
       console.error(error.message);

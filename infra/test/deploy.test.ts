@@ -21,10 +21,12 @@ const notFound = Object.assign(new Error(`Stack with id ${STACK} does not exist`
   name: 'ValidationError',
 });
 
+const EXEC_ROLE = 'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1';
 const run = async (lines: string[]) =>
   deployStack(cfn, {
     stackName: STACK,
     templateUrl: 'https://bucket.s3.us-east-1.amazonaws.com/t.json',
+    executionRoleArn: EXEC_ROLE,
     changeSetName: 'deploy-test',
     waiterDelaySeconds: 1,
     maxWaitSeconds: 5,
@@ -82,6 +84,8 @@ describe('deploy through a change set (AWS SDK v3, waiters)', () => {
     assert.equal(create.ChangeSetType, 'CREATE');
     assert.equal(create.TemplateURL, 'https://bucket.s3.us-east-1.amazonaws.com/t.json');
     assert.deepEqual(create.Capabilities, ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
+    // CloudFormation acts as the bootstrap's execution role, not with the caller's own permissions.
+    assert.equal(create.RoleARN, EXEC_ROLE);
     assert.equal(cfnMock.commandCalls(ExecuteChangeSetCommand).length, 1);
     assert.ok(lines.some((l) => /Add\s+AuditTable AWS::DynamoDB::Table/.test(l)));
     assert.ok(lines.some((l) => /Modify\s+Api AWS::ApiGateway::RestApi \(REPLACEMENT\)/.test(l)));

@@ -453,9 +453,19 @@ describe('GitHub OIDC deploy roles', () => {
       const [, props] = policies.find(([id]) => id.startsWith(`DeployPolicy${env}`)) ?? [];
       assert.ok(props, env);
       const statements = (props.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
-      const puts = statements.filter((s) => asArray(s.Action as string[]).includes('s3:PutObject'));
+      const puts = statements.filter(
+        (s) => asArray(s.Action as string[]).includes('s3:PutObject') && s.Sid !== 'UploadStackTemplate',
+      );
       assert.equal(puts.length, 1);
       assert.match(JSON.stringify(puts[0]!.Resource), new RegExp(`/\\*/promotions/${env}-\\*"`));
+      // stack:deploy: change sets on its own stage's stack only, CloudFormation acting as the bootstrap role.
+      const stack = statements.find((s) => s.Sid === 'DeployOwnStack')!;
+      assert.match(JSON.stringify(stack.Resource), new RegExp(`:stack/pricing-${env}/\\*`));
+      assert.ok(!asArray(stack.Action as string[]).some((a) => a.endsWith('*')));
+      const pass = statements.find((s) => s.Sid === 'PassBootstrapExecutionRole')!;
+      assert.deepEqual(pass.Condition, {
+        StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+      });
       const lambda = statements.find((s) => s.Sid === 'DeployStageFunctions')!;
       for (const arn of asArray(lambda.Resource as unknown[])) {
         assert.match(JSON.stringify(arn), new RegExp(`function:[a-z-]+-${env}(:\\*)?"`));
@@ -472,6 +482,13 @@ describe('canary', () => {
   test("PROD shifts each function's live alias with Canary10Percent5Minutes, rolled back on its alarms; other stages have no canary", () => {
     const groups = resourcesOf(prod, 'AWS::CodeDeploy::DeploymentGroup');
     assert.equal(groups.length, 3);
+    // The names the release tool's CreateDeployment uses: application pricing-<stage>, groups <function>-<stage>.
+    assert.deepEqual(groups.map(([, group]) => group.DeploymentGroupName).sort(), [
+      'authorizer-prod',
+      'config-service-prod',
+      'price-fetcher-prod',
+    ]);
+    prod.hasResourceProperties('AWS::CodeDeploy::Application', { ApplicationName: 'pricing-prod' });
     for (const [, group] of groups) {
       assert.deepEqual(group.DeploymentConfigName, 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
       assert.deepEqual((group.AutoRollbackConfiguration as { Enabled: boolean }).Enabled, true);

@@ -26,6 +26,13 @@ describe('synth with the cdk-nag gate', () => {
     ]);
     for (const stack of assembly.stacks) {
       const artifact = readStackArtifact(dir, stack.stackName);
+      // stack:deploy hands CloudFormation the bootstrap's execution role, resolved for the stack's account.
+      assert.match(
+        artifact.executionRoleArn ?? '',
+        new RegExp(
+          `^arn:aws:iam::${artifact.account}:role/cdk-hnb659fds-cfn-exec-role-${artifact.account}-${artifact.region}$`,
+        ),
+      );
       // Function code comes from the vault bucket: no Lambda zip, no custom-resource handler to publish.
       assert.deepEqual(
         artifact.otherFileAssets,

@@ -154,7 +154,8 @@ export class ServiceStack extends Stack {
       for (const [name, alias] of Object.entries(this.aliases)) {
         const group = new codedeploy.LambdaDeploymentGroup(this, `Canary-${name}`, {
           application,
-          deploymentGroupName: name,
+          // `<function>-<stage>`, the name the release tool's CreateDeployment uses (docs/release.md).
+          deploymentGroupName: `${name}-${env}`,
           alias,
           deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
           alarms: alarms.rollbackAlarms(name),

@@ -200,6 +200,37 @@ export class SharedStack extends Stack {
           }),
         );
       }
+      // `npm run stack:deploy -- --env <env>` (behind the same environment gate): change sets on this stage's
+      // stack only, the template uploaded to the CDK bootstrap bucket, and CloudFormation acting as the
+      // bootstrap's execution role, so this role never holds the stack's own resource permissions.
+      const bootstrap = `hnb659fds`;
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DeployOwnStack',
+          actions: [
+            'cloudformation:CreateChangeSet',
+            'cloudformation:DescribeChangeSet',
+            'cloudformation:ExecuteChangeSet',
+            'cloudformation:DeleteChangeSet',
+            'cloudformation:DescribeStacks',
+            'cloudformation:DescribeStackEvents',
+          ],
+          resources: [`arn:${Aws.PARTITION}:cloudformation:${region}:${account}:stack/pricing-${env}/*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'UploadStackTemplate',
+          actions: ['s3:PutObject'],
+          resources: [`arn:${Aws.PARTITION}:s3:::cdk-${bootstrap}-assets-${account}-${region}/*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PassBootstrapExecutionRole',
+          actions: ['iam:PassRole'],
+          resources: [
+            `arn:${Aws.PARTITION}:iam::${account}:role/cdk-${bootstrap}-cfn-exec-role-${account}-${region}`,
+          ],
+          conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        }),
+      );
       const deployPolicy = new iam.ManagedPolicy(this, `DeployPolicy-${env}`, { roles: [role], statements });
       acknowledgeWildcards(
         deployPolicy,
@@ -208,8 +239,10 @@ export class SharedStack extends Stack {
           new RegExp(`:function:[a-z0-9-]+-${env}:\\*$`),
           new RegExp(`\\.Arn>/\\*/promotions/${env}-\\*$`),
           new RegExp(`:deploymentgroup:pricing-${env}/\\*$`),
+          new RegExp(`:stack/pricing-${env}/\\*$`),
+          new RegExp(`:cdk-hnb659fds-assets-\\d+-[a-z0-9-]+/\\*$`),
         ],
-        "Wildcards are limited to: published versions and aliases of this stage's own functions (version numbers are unknown in advance), vault objects under new version prefixes (read only), this environment's own promotion records (`*/promotions/<env>-*`), and in prod the deployment groups of this stage's CodeDeploy application; deletes are denied by the bucket policy.",
+        "Wildcards are limited to: published versions and aliases of this stage's own functions (version numbers are unknown in advance), vault objects under new version prefixes (read only), this environment's own promotion records (`*/promotions/<env>-*`), in prod the deployment groups of this stage's CodeDeploy application, this stage's own stack (its id suffix is CloudFormation's), and stack templates in the CDK bootstrap bucket (content-addressed keys); deletes are denied by the bucket policy.",
       );
       this.deployRoles[env] = role;
       new CfnOutput(this, `DeployRoleArn-${env}`, { value: role.roleArn });
