@@ -478,6 +478,19 @@ describe('GitHub OIDC deploy roles', () => {
   });
 });
 
+describe('gateway responses', () => {
+  test("the authorizer's and the gateway's own 4xx and 5xx carry the stage's web origin, so the web app can read them", () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      prod.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'https://pricing-prod.example.com'",
+        }),
+      });
+    }
+  });
+});
+
 describe('canary', () => {
   test("PROD shifts each function's live alias with Canary10Percent5Minutes, rolled back on its alarms; other stages have no canary", () => {
     const groups = resourcesOf(prod, 'AWS::CodeDeploy::DeploymentGroup');

@@ -426,6 +426,18 @@ export class ServiceStack extends Stack {
       },
     });
     api.deploymentStage.node.addDependency(account);
+    // The authorizer's and the gateway's own refusals (401, 403, 429, 5xx) never reach a function, so they
+    // carry no CORS headers unless the gateway adds them: without these the web app could not read a 403.
+    for (const type of [apigw.ResponseType.DEFAULT_4XX, apigw.ResponseType.DEFAULT_5XX]) {
+      api.addGatewayResponse(`Cors${type.responseType}`, {
+        type,
+        responseHeaders: {
+          'Access-Control-Allow-Origin': `'${settings.corsOrigin}'`,
+          'Access-Control-Expose-Headers': "'x-request-id,x-correlation-id'",
+          Vary: "'Origin'",
+        },
+      });
+    }
 
     const paramsValidator = api.addRequestValidator('ParamsValidator', {
       requestValidatorName: 'parameters',
