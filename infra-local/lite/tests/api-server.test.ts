@@ -162,7 +162,11 @@ describe('routes of infra-local/local-debug.yaml', () => {
   it.each(['__proto__', 'toString', 'constructor', 'hasOwnProperty'])(
     'a query parameter named %s reaches the function (no 502) and gets its structured 400, audited',
     async (name) => {
-      const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}&${name}=1`);
+      const response = await httpRequest(
+        authServer.url,
+        `/price?id=PROD-101&userId=${USER}&${name}=1`,
+        withToken(token),
+      );
 
       expect(response.status).toBe(400);
       const { error } = ErrorBodySchema.parse(response.json());
@@ -174,13 +178,17 @@ describe('routes of infra-local/local-debug.yaml', () => {
   );
 
   it('headers named constructor or __proto__ are plain data: the request is served by the function', async () => {
-    const response = await httpRequest(server.url, `/price?id=PROD-101&userId=${USER}`, {
-      headers: [
-        ['Host', '127.0.0.1'],
-        ['constructor', '1'],
-        ['__proto__', '1'],
-      ],
-    });
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&userId=${USER}`,
+      withToken(token, {
+        headers: [
+          ['Host', '127.0.0.1'],
+          ['constructor', '1'],
+          ['__proto__', '1'],
+        ],
+      }),
+    );
 
     expect(response.status).toBe(200);
   });
