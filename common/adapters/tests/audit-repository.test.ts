@@ -31,7 +31,8 @@ describe('DynamoAuditRepository against DynamoDB Local', () => {
       httpStatus: 200,
       service: 'price-fetcher',
       stage: 'local',
-      retentionDays: 7,
+      // The table has TTL on (as in AWS): a long retention keeps this fixed past date from expiring mid-test.
+      retentionDays: 7300,
       now: new Date('2026-01-02T03:04:05.678Z'),
     });
 
@@ -46,7 +47,7 @@ describe('DynamoAuditRepository against DynamoDB Local', () => {
     expect(stored[0]).toMatchObject({
       status: 'SUCCESS',
       sk: 'AUDIT#2026-01-02T03:04:05.678Z#req-1',
-      expiresAt: Math.floor(Date.parse('2026-01-02T03:04:05.678Z') / 1000) + 7 * 86_400,
+      expiresAt: Math.floor(Date.parse('2026-01-02T03:04:05.678Z') / 1000) + 7300 * 86_400,
     });
   });
 

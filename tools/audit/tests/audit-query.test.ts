@@ -18,6 +18,8 @@ const DAN = '3e9c6eb1-3f4d-4a01-ad84-6f6c4c9c5d04';
 const USERS = [ALICE, BOB, CAROL, DAN];
 const START = Date.parse('2026-03-01T00:00:00.000Z');
 const MINUTE = 60_000;
+/** Twenty years: the fixtures' `expiresAt` lies in the future, so the table's TTL leaves them alone. */
+const FIXTURE_RETENTION_DAYS = 7300;
 
 /**
  * 3,000 items (about 1.3 MB) as the functions write them: 2,600 lookups of PROD-101 by four users, 300 of PROD-102, and 100
@@ -41,7 +43,8 @@ const fixture = (): AuditItem[] =>
       httpStatus: status === AuditStatus.Success ? 200 : status === AuditStatus.NotFound ? 404 : 400,
       service: 'price-fetcher',
       stage: 'test',
-      retentionDays: 7,
+      // DynamoDB Local enforces TTL, as AWS does: March 2026 items must not expire while the test runs.
+      retentionDays: FIXTURE_RETENTION_DAYS,
       now: new Date(START + index * 14 * MINUTE),
       ...(status === AuditStatus.Rejected ? { errorCode: 'VALIDATION_ERROR', rejectedFields: ['id'] } : {}),
     });
@@ -67,7 +70,7 @@ const configFixture = (): AuditItem[] =>
       httpStatus: refused ? 409 : 200,
       service: 'config-service',
       stage: 'test',
-      retentionDays: 7,
+      retentionDays: FIXTURE_RETENTION_DAYS,
       now: new Date(START + index * 180 * MINUTE + 7_000),
       ...(refused ? { errorCode: 'VERSION_CONFLICT' } : {}),
       outcome: update

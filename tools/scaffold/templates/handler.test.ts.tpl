@@ -43,7 +43,7 @@ const call = async (query: Record<string, string> | null) => {
   };
 };
 
-describe('GET /__name__ through the real handler (dynalite)', () => {
+describe('GET /__name__ through the real handler (DynamoDB Local)', () => {
   it('when the item exists, returns 200 with it and audits SUCCESS', async () => {
     const { response, body, audit } = await call({ id: 'ITEM-1', userId: USER });
 
