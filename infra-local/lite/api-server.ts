@@ -8,7 +8,7 @@ import { toApiGatewayEvent } from './api-event.ts';
 import { BundleWatcher } from './bundle-watcher.ts';
 import type { AuthorizerDecision } from './gateway-authorizer.ts';
 import { GatewayAuthorizer, localMethodArn } from './gateway-authorizer.ts';
-import { LambdaPool } from './lambda-pool.ts';
+import { LambdaPool, PoolFullError } from './lambda-pool.ts';
 import { allowedOrigin, parseOrigins, preflightHeaders } from './preflight.ts';
 import type { HttpReply } from './proxy-result.ts';
 import { gatewayReply, toHttpReply } from './proxy-result.ts';
@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   watch?: boolean;
   /** Execution environments per function at most (default 4). */
   poolSize?: number;
+  /** Requests that may wait per function once every environment is busy (default 64); past it, 503. */
+  queueSize?: number;
   /** A debugger is attached: no function timeout, so a breakpoint does not end the invocation. */
   debug?: boolean;
   /** The stage name in `requestContext.stage` (SAM's implicit API uses `Prod`). */
@@ -128,6 +130,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   for (const { fn, env } of withAuthorizer) {
     const pool = new LambdaPool({
       maxSize: options.poolSize ?? 4,
+      ...(options.queueSize === undefined ? {} : { maxQueued: options.queueSize }),
       lambda: {
         codeDir: fn.codeDir,
         handler: fn.handler,
@@ -328,6 +331,11 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       if (error instanceof BodyTooLargeError) {
         reply = gatewayReply(413, 'Request Too Long');
         extra = [...apiHeaders, 'Connection', 'close'];
+      } else if (error instanceof PoolFullError) {
+        // The function's queue is full: refuse now, as a throttled API does, instead of queueing without bound.
+        log(`start-api: ${error.message}; answered 503`);
+        reply = gatewayReply(503, 'Service Unavailable');
+        extra = [...apiHeaders, 'Retry-After', '1'];
       } else {
         log(`start-api: ${method} ${loggedTarget(rawPath, rawQuery)} failed: ${(error as Error).message}`);
         reply = gatewayReply(502, 'Internal server error');

@@ -1,7 +1,7 @@
 import { liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { templatePath } from '#build/paths.ts';
 import { readTemplate } from '#build/template.ts';
-import { ensureLiteStores, startDynalite } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, startLocalDynamo } from '#infra-local/lite/stores.ts';
 
 export interface RehearsalStores {
   /** The lite-mode environment of a function, pointed at this rehearsal's stores. */
@@ -16,7 +16,7 @@ export interface RehearsalStores {
  */
 export async function startRehearsalStores(root: string): Promise<RehearsalStores> {
   const functions = readTemplate(templatePath(root));
-  const dynamo = await startDynalite({ port: 0 });
+  const dynamo = await startLocalDynamo({ port: 0 });
   try {
     const base = functions[0] ? liteEnvironment(root, functions[0]) : {};
     const stores = await ensureLiteStores({ root, env: { ...base, DYNAMODB_ENDPOINT: dynamo.endpoint } });

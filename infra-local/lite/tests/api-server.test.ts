@@ -589,3 +589,34 @@ describe('the token authorizer, run as API Gateway runs it', () => {
     expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
 });
+
+describe('a bounded request queue', () => {
+  it('answers 503 {"message":"Service Unavailable"} with Retry-After when every environment is busy and the queue is full', async () => {
+    const small = await startApiServer({
+      root: process.cwd(),
+      functions: [{ fn: probe(), env: {} }],
+      port: 0,
+      build: false,
+      poolSize: 1,
+      queueSize: 1,
+      functionLogs: new PassThrough(),
+      log: () => undefined,
+    });
+    try {
+      // One request runs (the probe's /slow outlives its 1 s timeout), one waits, the third finds the queue full.
+      const responses = await Promise.all([
+        httpRequest(small.url, '/slow'),
+        httpRequest(small.url, '/slow'),
+        httpRequest(small.url, '/slow'),
+      ]);
+
+      const refused = responses.filter((response) => response.status === 503);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.json()).toEqual({ message: 'Service Unavailable' });
+      expect(refused[0]!.headers['retry-after']).toBe('1');
+      expect(responses.filter((response) => response.status === 502)).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
+  });
+});
