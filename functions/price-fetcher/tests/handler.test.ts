@@ -6,7 +6,7 @@ import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { recordingProxy } from '#testing/recording-proxy.ts';
-import { openApiContract } from '#testing/openapi-contract.ts';
+import { invokeChecked } from '#testing/invoke-checked.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
@@ -24,25 +24,10 @@ afterAll(async () => {
 });
 
 /** Invokes the real Middy handler; every answer must match openapi.json. */
-const respond = async (
+const respond = (
   event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
   fn: LambdaHandler = handler,
-) => {
-  const context = lambdaContext();
-  const response = (await fn(event, context)) as APIGatewayProxyResult;
-  openApiContract().assert({
-    method: event.httpMethod,
-    path: event.resource,
-    status: response.statusCode,
-    headers: response.headers,
-    body: response.body,
-  });
-  return {
-    response,
-    body: JSON.parse(response.body) as Record<string, unknown>,
-    requestId: context.awsRequestId,
-  };
-};
+) => invokeChecked(fn, event);
 
 /** Invokes the real Middy handler and returns the response with the audit items it wrote. */
 const call = async (event?: ReturnType<typeof apiEvent>, fn?: LambdaHandler) => {
