@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildFunctions } from '#build/build-functions.ts';
-import { buildApiEvent } from '#infra-local/lite/event-spec.ts';
+import { DEFAULT_EVENT_USER, buildApiEvent } from '#infra-local/lite/event-spec.ts';
 import { templatePath } from '#build/paths.ts';
 import { formatForRepo } from '#infra-local/lite/prettier-format.ts';
 import { readTemplate } from '#build/template.ts';
@@ -76,6 +76,24 @@ const withAuditAction = (source: string, names: Names): string => {
   return source.replace(block[0], `${block[1]}${block[2]}${entry}${block[3]}`);
 };
 
+/**
+ * Adds a `<name>-reader` role for the new route to the roles table: every API route is behind the token
+ * authorizer, and a route no role allows is denied to everyone (docs/auth.md).
+ */
+const withRole = (source: string, names: Names): string => {
+  const roles = /(export const Role = \{\n)([\s\S]*?)(\} as const;)/.exec(source);
+  const table = /(export const ROLE_PERMISSIONS[^=]*= \{\n)([\s\S]*?)(\n\};)/.exec(source);
+  if (!roles || !table)
+    throw new ScaffoldError('common/constants/roles.ts has no "Role" constant or "ROLE_PERMISSIONS" table');
+  const withConstant = source.replace(
+    roles[0],
+    `${roles[1]}${roles[2]}  ${names.Pascal}Reader: '${names.name}-reader',\n${roles[3]}`,
+  );
+  const entry = `\n  [Role.${names.Pascal}Reader]: [{ method: 'GET', path: '/${names.name}' }],`;
+  const updated = /(export const ROLE_PERMISSIONS[^=]*= \{\n)([\s\S]*?)(\n\};)/.exec(withConstant)!;
+  return withConstant.replace(updated[0], `${updated[1]}${updated[2]}${entry}${updated[3]}`);
+};
+
 export interface ScaffoldResult {
   created: string[];
   changed: string[];
@@ -137,9 +155,10 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
         path: `/${name}`,
         query: [
           ['id', 'ITEM-1'],
-          ['userId', '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c'],
+          ['userId', DEFAULT_EVENT_USER],
         ],
         headers: [['X-Correlation-Id', `local-${name}-event-0001`]],
+        caller: { userId: DEFAULT_EVENT_USER, roles: [`${name}-reader`] },
       }),
     ),
   };
@@ -152,6 +171,10 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
       render(root, 'template-resources.yaml.tpl', names),
     ),
     [join('common', 'constants', 'audit.ts')]: withAuditAction(auditSource, names),
+    [join('common', 'constants', 'roles.ts')]: withRole(
+      readFileSync(join(root, 'common', 'constants', 'roles.ts'), 'utf8'),
+      names,
+    ),
     'package.json': `${JSON.stringify(
       {
         ...pkg,

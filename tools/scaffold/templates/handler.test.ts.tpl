@@ -67,11 +67,19 @@ describe('GET /__name__ through the real handler (DynamoDB Local)', () => {
   });
 
   it('when a parameter is missing or invalid, returns 400 naming it and audits REJECTED', async () => {
-    const { response, body, audit } = await call({ id: 'ITEM-1', userId: 'not-a-uuid' });
+    const { response, body, audit } = await call({ id: 'ITEM-1', userId: USER, verbose: '1' });
 
     expect(response.statusCode).toBe(400);
-    expect(ErrorBodySchema.parse(body).error.details).toEqual([{ field: 'userId', issue: 'must be a UUID' }]);
-    expect(audit[0]).toMatchObject({ status: 'REJECTED', rejectedFields: ['userId'] });
+    expect(ErrorBodySchema.parse(body).error.details).toEqual([{ field: 'query', issue: 'unknown parameter: verbose' }]);
+    expect(audit[0]).toMatchObject({ status: 'REJECTED', userId: USER, rejectedFields: ['query'] });
+  });
+
+  it('when the userId is not the token subject, returns 403 IDENTITY_MISMATCH and audits it under the subject', async () => {
+    const { response, body, audit } = await call({ id: 'ITEM-1', userId: 'not-a-uuid' });
+
+    expect(response.statusCode).toBe(403);
+    expect(ErrorBodySchema.parse(body).error.code).toBe('IDENTITY_MISMATCH');
+    expect(audit[0]).toMatchObject({ pk: `USER#${USER}`, status: 'REJECTED', errorCode: 'IDENTITY_MISMATCH' });
   });
 
   it('answers the health check with every store and the audit write path', async () => {

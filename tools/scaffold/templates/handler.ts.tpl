@@ -1,8 +1,7 @@
 import { AuditAction } from '#common/constants/audit.ts';
-import { UserIdSchema } from '#common/models/price.ts';
 import type { HttpEvent, HttpResult } from '#common/types/lambda.ts';
 import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
-import { expectMethod, parseQuery, validQueryValue } from '#common/http/http-request.ts';
+import { expectMethod, parseQuery } from '#common/http/http-request.ts';
 import { jsonResponse } from '#common/http/http-response.ts';
 import { load__Pascal__Env } from './env.ts';
 import { Get__Pascal__QuerySchema } from './dto.ts';
@@ -18,7 +17,7 @@ const service = new __Pascal__Service({ items });
 /** The init phase's warm-up (the DynamoDB client's first request), awaited by the Lambda entry. */
 export const ready: Promise<void> = kernel.warmUp();
 
-/** GET /__name__?id=<itemId>&userId=<uuid> */
+/** GET /__name__?id=<itemId>, for the caller the authorizer proved. */
 const get__Pascal__ = async (event: HttpEvent): Promise<HttpResult> => {
   expectMethod(event, 'GET');
   const query = parseQuery(event, Get__Pascal__QuerySchema);
@@ -28,7 +27,7 @@ const get__Pascal__ = async (event: HttpEvent): Promise<HttpResult> => {
 export const handler = kernel.createHttpHandler(get__Pascal__, {
   audit: {
     action: AuditAction.__Pascal__Read,
-    describe: (event) => ({ userId: validQueryValue(event, 'userId', UserIdSchema) }),
+    describe: () => ({}),
   },
   checks: {
     __camel__Table: () => items.ping(),

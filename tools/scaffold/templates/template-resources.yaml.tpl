@@ -9,6 +9,11 @@
       Environment:
         Variables:
           POWERTOOLS_SERVICE_NAME: __name__
+          CORS_ORIGIN: http://localhost:3000,http://localhost:5173
+          AUDIT_TABLE: pricing-audit-local
+          AUDIT_RETENTION_DAYS: '7'
+          DYNAMODB_ENDPOINT: http://host.docker.internal:8000
+          DYNAMODB_TIMEOUT_MS: '1500'
           __CONST___TABLE: __name__-local
       LoggingConfig:
         LogGroup: !Ref __Pascal__LogGroup
