@@ -101,6 +101,11 @@ export default tseslint.config(
     ),
   },
   {
+    // The web app runs in the browser.
+    files: ['web/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/tests/**/*.ts', 'testing/**/*.ts'],
     languageOptions: { globals: { ...globals.jest } },
   },

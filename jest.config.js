@@ -44,5 +44,6 @@ export default {
     './functions/': { lines: 90 },
   },
   globalSetup: '<rootDir>/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/testing/global-teardown.ts',
   testTimeout: 30000,
 };

@@ -7,7 +7,7 @@
  *
  * The check uses Node built-ins only, so it runs before `npm ci` and can tell you to run it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,17 @@ const versionOf = (command, args = ['--version'], timeout = 15_000) => {
     return undefined;
   }
 };
+
+/** The major version of the `java` on PATH (it prints its version on stderr), or undefined. */
+const javaMajor = () => {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 15_000 });
+  if (result.error || result.status !== 0) return undefined;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  if (!match) return undefined;
+  return match[1] === '1' ? Number(match[2]) : Number(match[1]);
+};
+const JAVA_INSTALL =
+  'Debian/Ubuntu: sudo apt-get install default-jre-headless; macOS: brew install openjdk; Windows: winget install Microsoft.OpenJDK.17';
 
 const atLeast = (version, minimum) => {
   const [a = 0, b = 0, c = 0] = version.split('.').map(Number);
@@ -87,6 +98,15 @@ const check = () => {
     'dependencies',
     installed ? 'node_modules installed' : 'not installed: run npm ci',
   );
+  const java = javaMajor();
+  const javaOk = java !== undefined && java >= 17;
+  row(
+    javaOk ? 'ok' : 'FAIL',
+    'Java 17+ (DynamoDB Local)',
+    javaOk
+      ? `Java ${java}`
+      : `${java === undefined ? 'not found' : `Java ${java} is too old`}: lite mode and the tests run DynamoDB Local; install it (${JAVA_INSTALL})`,
+  );
   const docker = versionOf('docker');
   const engine = docker ? versionOf('docker', ['info', '--format', '{{.ServerVersion}}'], 5_000) : undefined;
   const compose = docker ? versionOf('docker', ['compose', 'version']) : undefined;
@@ -120,11 +140,13 @@ const check = () => {
   }
 
   lines.push('Local modes');
-  const liteReady = atLeast(node, minimum) && installed;
+  const liteReady = atLeast(node, minimum) && installed && javaOk;
   row(
     liteReady ? 'ok' : 'FAIL',
     'lite (default)',
-    liteReady ? 'available: npm run dev:env, npm run invoke:price, npm test' : 'needs Node 22 and npm ci',
+    liteReady
+      ? 'available: npm run dev:env, npm run invoke:price, npm test'
+      : 'needs Node 22, npm ci and Java 17+',
   );
   const dockerReady = Boolean(engine && compose && sam);
   row(

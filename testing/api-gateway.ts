@@ -87,18 +87,24 @@ export const apiEvent = (options: EventOptions = {}): HttpEvent => {
   return event;
 };
 
-/** A Lambda context like the runtime passes, with a fresh request id. */
-export const lambdaContext = (functionName = 'price-fetcher-test'): Context => ({
-  awsRequestId: randomUUID(),
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'test',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/**
+ * A Lambda context like the runtime passes, with a fresh request id and a real deadline: `timeoutMs` from
+ * now, as `getRemainingTimeInMillis()` counts it down (the template's 10 s by default).
+ */
+export const lambdaContext = (functionName = 'price-fetcher-test', timeoutMs = 10_000): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    awsRequestId: randomUUID(),
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};

@@ -1,7 +1,8 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { ErrorBodySchema } from '#common/models/error.ts';
-import { apiEvent, lambdaContext } from './api-gateway.ts';
+import { apiEvent } from './api-gateway.ts';
 import type { LambdaHandler } from './load-handler.ts';
+import type { Reply } from './invoke-checked.ts';
+import { invokeChecked } from './invoke-checked.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
 
 export const HANDLER = '#functions/config-service/src/handler.ts';
@@ -54,21 +55,10 @@ export const putEvent = (
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-export interface Reply {
-  response: APIGatewayProxyResult;
-  body: Record<string, unknown>;
-  requestId: string;
-}
+export type { Reply } from './invoke-checked.ts';
 
-/** Invokes the real Middy handler, as one Lambda invocation. */
-export const invoke = async (handler: LambdaHandler, event: HttpEvent): Promise<Reply> => {
-  const context = lambdaContext('config-service-test');
-  const response = (await handler(event, context)) as APIGatewayProxyResult;
-  return {
-    response,
-    body: JSON.parse(response.body) as Record<string, unknown>,
-    requestId: context.awsRequestId,
-  };
-};
+/** Invokes the real Middy handler, as one Lambda invocation; every answer must match openapi.json. */
+export const invoke = (handler: LambdaHandler, event: HttpEvent): Promise<Reply> =>
+  invokeChecked(handler, event, 'config-service-test');
 
 export const errorOf = (body: unknown) => ErrorBodySchema.parse(body).error;

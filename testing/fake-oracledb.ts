@@ -25,6 +25,8 @@ export class FakeOracleDb {
   mode: FakeOracleMode = 'up';
   /** The next `n` createPool calls fail (as when DNS or the wallet is wrong at init). */
   createPoolFailures = 0;
+  /** When set, new sessions need this password (ORA-01017 otherwise), as after a rotation. */
+  password: string | undefined;
   readonly pools: FakeOraclePool[] = [];
   private readonly db: DatabaseSync;
 
@@ -89,6 +91,9 @@ class FakeOraclePool implements OraclePoolLike {
       if (this.owner.mode === 'down') {
         throw oracleError('NJS-503', 'connection to host 127.0.0.1 port 1521 could not be established');
       }
+      if (this.owner.password !== undefined && this.attributes.password !== this.owner.password) {
+        throw oracleError('ORA-01017', 'invalid credential or not authorized; logon denied');
+      }
       connection = new FakeConnection(this.owner, this);
       this.connectionsOpen += 1;
     }
@@ -132,6 +137,11 @@ class FakeOraclePool implements OraclePoolLike {
       // Refused while waiting: the waiter's queue timeout no longer applies, so fail it now.
       next.grant(Promise.reject(oracleError('NJS-503', 'connection could not be established')) as never);
     }
+  }
+
+  /** Idle sessions end (as after poolTimeout): the next request opens a new one, with the password. */
+  dropIdle(): void {
+    this.connectionsOpen -= this.idle.splice(0).length;
   }
 
   async close(): Promise<void> {

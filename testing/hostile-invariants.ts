@@ -1,5 +1,19 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { IDENTITY_MISMATCH_ISSUE } from '#common/errors/app-errors.ts';
+import { ERROR_POLICY } from '#common/errors/error-policy.ts';
 import { ErrorBodySchema } from '#common/models/error.ts';
+
+/**
+ * Our own fixed wording (the error policy's messages, fixed detail issues). A generated value that happens
+ * to be a piece of it ("caller", "is temporarily") is not an echo, so these phrases are taken out of a
+ * response before it is searched for hostile values.
+ */
+const OWN_WORDING = [
+  ...Object.values(ERROR_POLICY).map((policy) => policy.publicMessage),
+  IDENTITY_MISMATCH_ISSUE,
+];
+const withoutOwnWording = (text: string): string =>
+  OWN_WORDING.reduce((rest, phrase) => rest.split(phrase).join(''), text);
 
 /**
  * Shorter values are not checked for echoes: two to five characters ("id", "GET", "must") occur in our own
@@ -59,7 +73,7 @@ export const assertSafeResponse = (
       throw new Error('error body carries another request id');
   }
   // The request id is random hex: strip it so it cannot match a short hex payload by chance.
-  const strip = (text: string) => text.split(options.requestId).join('');
+  const strip = (text: string) => withoutOwnWording(text.split(options.requestId).join(''));
   const skip = new Set((options.echoableHeaders ?? []).map((name) => name.toLowerCase()));
   const headerValues = Object.entries(response.headers ?? {})
     .filter(([name]) => !skip.has(name.toLowerCase()))

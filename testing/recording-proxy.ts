@@ -2,12 +2,14 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * An HTTP proxy in front of a DynamoDB endpoint (dynalite) that records, in order, the operation of every
+ * An HTTP proxy in front of a DynamoDB endpoint (DynamoDB Local) that records, in order, the operation of every
  * request it forwards (`X-Amz-Target`, e.g. `DynamoDB_20120810.PutItem`) and how many connections clients
  * opened: what a function sends, and when, seen from the wire.
  */
 export const recordingProxy = async (
   target: string,
+  /** Operations answered with AccessDeniedException instead of being forwarded: a role missing that action. */
+  { deny = [] }: { deny?: readonly string[] } = {},
 ): Promise<{
   endpoint: string;
   operations: () => string[];
@@ -19,7 +21,19 @@ export const recordingProxy = async (
   let connections = 0;
   const server = createServer((incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '');
-    operations.push(operation.replace(/^DynamoDB_\d+\./, ''));
+    const name = operation.replace(/^DynamoDB_\d+\./, '');
+    operations.push(name);
+    if (deny.includes(name)) {
+      incoming.resume();
+      outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      outgoing.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          message: `not authorized to perform: dynamodb:${name}`,
+        }),
+      );
+      return;
+    }
     const forwarded = request(
       {
         host: upstream.hostname,

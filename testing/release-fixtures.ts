@@ -6,6 +6,8 @@ import yazl from 'yazl';
 import { startLocalS3 } from '#tools/release/local-s3.ts';
 import { createVaultS3Client } from '#tools/release/s3-client.ts';
 import { Vault } from '#tools/release/vault.ts';
+import type { Environment, PromotionResult } from '#tools/release/constants.ts';
+import type { Manifest } from '#tools/release/model.ts';
 
 /** A handler that answers the health check like the real functions do, reporting its STAGE. */
 export const HEALTHY_HANDLER = `export const handler = async (event) =>
@@ -85,12 +87,21 @@ export function commit(dir: string, message: string): string {
   return git(dir, 'rev-parse', 'HEAD');
 }
 
-/** A real s3rver on an ephemeral port with one bucket, and a Vault on it. */
-export async function startTestVault(bucket = 'test-vault', clock?: () => Date) {
+/**
+ * A real s3rver (in its own process, the only one with the OpenSSL legacy provider) on an ephemeral port
+ * with one bucket, and a Vault on it. The vault writes no promotion records until bound to a stage
+ * (`vault.forStage(env)`), as in the pipeline.
+ */
+export async function startTestVault(bucket = 'test-vault', clock?: () => Date, pageSize?: number) {
   const dir = await tempDir('s3-');
   const s3 = await startLocalS3(dir, [bucket]);
   const client = createVaultS3Client({ endpoint: s3.endpoint });
-  const vault = new Vault({ bucket, s3: client, ...(clock ? { clock } : {}) });
+  const vault = new Vault({
+    bucket,
+    s3: client,
+    ...(clock ? { clock } : {}),
+    ...(pageSize ? { pageSize } : {}),
+  });
   return {
     vault,
     client,
@@ -101,6 +112,29 @@ export async function startTestVault(bucket = 'test-vault', clock?: () => Date) 
       await s3.close();
     },
   };
+}
+
+/** Records, as `env`'s own stage, that every function of the manifest passed its smoke test there. */
+export function recordPass(
+  vault: Vault,
+  manifest: Manifest,
+  env: Environment,
+  result: PromotionResult = 'smoke-passed',
+) {
+  return vault.forStage(env).recordPromotion({
+    version: manifest.version,
+    environment: env,
+    result,
+    actor: 'test',
+    at: vault.now().toISOString(),
+    run: `run-${env}`,
+    commit: manifest.commit,
+    functions: manifest.files.map((f) => ({
+      functionName: `${f.name.replace(/\.zip$/, '')}-${env}`,
+      file: f.name,
+      sha256: f.sha256,
+    })),
+  });
 }
 
 /** A clock that advances one second per call, so records get distinct, ordered timestamps. */
@@ -116,8 +150,9 @@ export interface CliResult {
 }
 
 /**
- * Runs a release CLI the way npm scripts do (Node 22 type stripping, from the repo root). Asynchronous so
- * servers running inside the test process (s3rver) keep answering the child.
+ * Runs a release CLI the way npm scripts do (Node 22 type stripping, from the repo root, and without
+ * `--openssl-legacy-provider`, like every command that talks to AWS). Asynchronous so servers running
+ * inside the test process keep answering the child.
  */
 export function runCli(
   script: string,
@@ -125,7 +160,7 @@ export function runCli(
   env: Record<string, string> = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--openssl-legacy-provider', script, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: process.cwd(),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -148,4 +183,5 @@ export const CLI = {
   deploy: 'tools/release/cli/deploy.ts',
   rehearse: 'tools/release/cli/rehearse.ts',
   notes: 'tools/release/cli/release-notes.ts',
+  stackPlan: 'tools/release/cli/stack-plan.ts',
 } as const;

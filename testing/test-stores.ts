@@ -1,87 +1,116 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RunningDynalite } from '#infra-local/lite/stores.ts';
-import { startDynalite, startDynaliteProcess } from '#infra-local/lite/stores.ts';
+import type { RunningDynamo } from '#infra-local/lite/stores.ts';
+import { startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '#common/models/audit.ts';
 import type { ConfigRecord } from '#common/models/config.ts';
 import { configPartitionKey } from '#common/models/config.ts';
+import type { FaultProxy, StoreMode } from './fault-proxy.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 
-export const TEST_AUDIT_TABLE = 'pricing-audit-test';
+/** Where the run's shared DynamoDB Local listens: set by testing/global-setup.ts for every test file. */
+export const SHARED_DYNAMODB_ENV = 'PRICING_TEST_DYNAMODB_ENDPOINT';
 
-/** Persisted dynalite in a child process; closing it is a crash (SIGKILL), after which LevelDB recovers. */
-const dynaliteInChild = async (port: number, path: string): Promise<RunningDynalite> => {
-  const running = await startDynaliteProcess(process.cwd(), { port, path });
-  const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
-  return {
-    endpoint: running.endpoint,
-    port: running.port,
-    close: async () => {
-      running.child.kill('SIGKILL');
-      await exited;
-    },
-  };
-};
-export const TEST_CONFIG_TABLE = 'pricing-config-test';
+// Jest loads this module once per test file: each file gets tables of its own in the shared DynamoDB Local.
+const suffix = randomBytes(4).toString('hex');
+export const TEST_AUDIT_TABLE = `pricing-audit-test-${suffix}`;
+export const TEST_CONFIG_TABLE = `pricing-config-test-${suffix}`;
 
 /**
- * Real local stores for one test file: dynalite on an ephemeral port and a node:sqlite file built from the
- * seed SQL, both in a temp folder. Nothing is shared with a developer's running stores.
+ * Real local stores for one test file: tables of its own in the run's one DynamoDB Local (started by the
+ * global setup; a private one when run outside Jest), reached through a fault proxy, and a node:sqlite
+ * file built from the seed SQL in a temp folder. Nothing is shared with a developer's running stores.
  */
 export class TestStores {
   readonly dir: string;
   readonly sqlitePath: string;
-  private dynalite: RunningDynalite | undefined;
-  private port = 0;
+  private readonly proxy: FaultProxy;
+  private readonly upstream: string;
+  private readonly own: RunningDynamo | undefined;
   private doc: DynamoDBDocumentClient | undefined;
-  private readonly dynamoPath: string | undefined;
 
-  private constructor(dir: string, persistDynamo: boolean) {
+  private constructor(dir: string, proxy: FaultProxy, upstream: string, own: RunningDynamo | undefined) {
     this.dir = dir;
     this.sqlitePath = join(dir, 'price.db');
-    this.dynamoPath = persistDynamo ? join(dir, 'dynamodb') : undefined;
+    this.proxy = proxy;
+    this.upstream = upstream;
+    this.own = own;
   }
 
-  /**
-   * `persistDynamo` keeps DynamoDB's data on disk (LevelDB) across stopDynamo()/startDynamo(), as a real
-   * table survives an outage: tests can then check that no audit item written before it was lost. For those
-   * outage tests dynalite runs in a child process, and stopDynamo() kills it: in this process, dynalite
-   * throws an uncaught error from a request still in flight when its store closes under it.
-   */
-  static async start(options: { persistDynamo?: boolean } = {}): Promise<TestStores> {
+  /** Data always survives an outage now (the store behind the proxy keeps running); the option is ignored. */
+  static async start(_options: { persistDynamo?: boolean } = {}): Promise<TestStores> {
+    const shared = process.env[SHARED_DYNAMODB_ENV];
+    const own = shared ? undefined : await startLocalDynamo();
+    const upstream = shared ?? own!.endpoint;
     const stores = new TestStores(
       mkdtempSync(join(tmpdir(), 'pricing-test-')),
-      options.persistDynamo ?? false,
+      await startFaultProxy(upstream),
+      upstream,
+      own,
     );
     seedSqlite(process.cwd(), stores.sqlitePath);
-    await stores.startDynamo();
+    await seedDynamo(upstream, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
     return stores;
   }
 
+  /** The endpoint functions are given: the fault proxy in front of DynamoDB Local. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.proxy.endpoint;
   }
 
-  /**
-   * (Re)starts dynalite on the same port, as after an outage. In memory it starts empty (the tables are
-   * created again and the config table holds version 1 of every registry key); persisted, it keeps its data.
-   */
+  /** DynamoDB Local itself, past the proxy: for checks that must not be affected by a fault. */
+  get directEndpoint(): string {
+    return this.upstream;
+  }
+
+  /** The proxy, for tests that lose acknowledgements or refuse chosen requests. */
+  get faults(): FaultProxy {
+    return this.proxy;
+  }
+
+  /** Brings DynamoDB back after an outage or a hang, on the same endpoint, with every item kept. */
   async startDynamo(): Promise<void> {
-    this.dynalite = this.dynamoPath
-      ? await dynaliteInChild(this.port, this.dynamoPath)
-      : await startDynalite({ port: this.port });
-    this.port = this.dynalite.port;
-    await seedDynamo(this.endpoint, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
+    await this.proxy.setMode('up');
   }
 
   /** Takes DynamoDB away: connections are refused until startDynamo(). */
   async stopDynamo(): Promise<void> {
-    await this.dynalite?.close();
-    this.dynalite = undefined;
+    await this.proxy.setMode('down');
+  }
+
+  /** Makes DynamoDB hang: connections are accepted and never answered until startDynamo(). */
+  async hangDynamo(): Promise<void> {
+    await this.proxy.setMode('hang');
+  }
+
+  /** Fresh tables, as a new store would have: version 1 of every registry key, and no audit items. */
+  async reset(): Promise<void> {
+    await this.proxy.setMode('up');
+    this.proxy.reset();
+    await this.dropTables();
+    await seedDynamo(this.upstream, { audit: TEST_AUDIT_TABLE, config: TEST_CONFIG_TABLE });
+  }
+
+  private async dropTables(): Promise<void> {
+    for (const table of [TEST_AUDIT_TABLE, TEST_CONFIG_TABLE]) {
+      await this.documentClient()
+        .send(new DeleteTableCommand({ TableName: table }))
+        .catch((error: Error) => {
+          if (error.name !== 'ResourceNotFoundException') throw error;
+        });
+    }
+  }
+
+  /** The store's current behaviour. */
+  async setDynamoMode(mode: StoreMode): Promise<void> {
+    await this.proxy.setMode(mode);
   }
 
   /** The variables the template's Globals give every function, pointed at these stores. */
@@ -119,7 +148,7 @@ export class TestStores {
 
   /** A document client on these stores, for tests that write or read items directly. */
   documentClient(): DynamoDBDocumentClient {
-    this.doc ??= DynamoDBDocumentClient.from(localDynamoClient(this.endpoint), {
+    this.doc ??= DynamoDBDocumentClient.from(localDynamoClient(this.upstream), {
       marshallOptions: { removeUndefinedValues: true },
     });
     return this.doc;
@@ -193,8 +222,11 @@ export class TestStores {
   }
 
   async close(): Promise<void> {
+    await this.proxy.close();
+    if (this.own) await this.own.close();
+    // The shared instance lives on for the other files: leave it as found.
+    else await this.dropTables().catch(() => undefined);
     this.doc?.destroy();
-    await this.stopDynamo();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

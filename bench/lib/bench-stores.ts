@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '#testing/free-port.ts';
 import { lambdaRuntimeEnv } from '#infra-local/lite/lambda-runtime.ts';
 import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
-import { dynamoReachable } from '#infra-local/lite/stores.ts';
+import type { RunningDynamo } from '#infra-local/lite/stores.ts';
+import { startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 import type { LocalIssuer } from '#tools/local/identity/issuer.ts';
 import { startLocalIssuer } from '#tools/local/identity/issuer.ts';
 
 /**
- * The stores for benchmarks: dynalite in its own process (as DynamoDB is remote for a Lambda, its CPU is
- * not charged to the handler) and a node:sqlite file built from the seed SQL.
+ * The stores for benchmarks: DynamoDB Local in its own process (a JVM: as DynamoDB is remote for a Lambda,
+ * its CPU is not charged to the handler), in memory, and a node:sqlite file built from the seed SQL.
  */
 export class BenchStores {
   readonly endpoint: string;
@@ -20,37 +18,19 @@ export class BenchStores {
   /** The local issuer start-api's authorizer trusts in the bench, and a price-reader token it signed. */
   readonly issuer: LocalIssuer;
   readonly authorization: string;
-  private readonly child: ChildProcess;
+  private readonly dynamo: RunningDynamo;
 
-  private constructor(
-    endpoint: string,
-    sqlitePath: string,
-    child: ChildProcess,
-    issuer: LocalIssuer,
-    token: string,
-  ) {
-    this.endpoint = endpoint;
+  private constructor(sqlitePath: string, dynamo: RunningDynamo, issuer: LocalIssuer, token: string) {
+    this.endpoint = dynamo.endpoint;
     this.sqlitePath = sqlitePath;
-    this.child = child;
+    this.dynamo = dynamo;
     this.issuer = issuer;
     this.authorization = `Bearer ${token}`;
   }
 
   static async start(root: string, tables: { audit: string; config?: string }): Promise<BenchStores> {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [join(root, 'infra-local', 'lite', 'dynalite-server.ts'), '--port', String(port)],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const endpoint = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 10_000;
-    while (!(await dynamoReachable(endpoint))) {
-      if (Date.now() > deadline) throw new Error('dynalite did not start for the bench');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const dynamo = await startLocalDynamo();
+    const { endpoint } = dynamo;
     await seedDynamo(endpoint, tables);
     const sqlitePath = join(root, 'bench', '.tmp', 'price.db');
     seedSqlite(root, sqlitePath);
@@ -60,7 +40,7 @@ export class BenchStores {
       roles: ['price-reader', 'config-reader'],
       expiresIn: 6 * 3600,
     });
-    return new BenchStores(endpoint, sqlitePath, child, issuer, token);
+    return new BenchStores(sqlitePath, dynamo, issuer, token);
   }
 
   /**
@@ -85,6 +65,6 @@ export class BenchStores {
 
   async stop(): Promise<void> {
     await this.issuer.stop();
-    this.child.kill('SIGTERM');
+    await this.dynamo.close();
   }
 }

@@ -2,13 +2,38 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditItem } from '../models/audit.ts';
+import { storedRequestId } from './stored-item.ts';
+
+/** Per-call options: the request's budget for this write. */
+export interface AuditWriteOptions {
+  abortSignal?: AbortSignal | undefined;
+}
 
 /** The port the audit middleware writes through. */
 export interface AuditRepository {
-  write(item: AuditItem): Promise<void>;
+  /**
+   * Stores the item. Resolves when it is stored, including when an earlier attempt of this very call
+   * stored it and only the acknowledgement was lost.
+   */
+  write(item: AuditItem, options?: AuditWriteOptions): Promise<void>;
   /** Read-only reachability check for the health check. */
-  ping(): Promise<void>;
+  ping(options?: AuditWriteOptions): Promise<void>;
 }
+
+const NEVER_OVERWRITE = 'attribute_not_exists(pk)';
+
+/**
+ * The audit item as one Put of a TransactWriteItems, for a change stored with its audit item as one fact
+ * (config-service). The same condition as a single write: an item is never overwritten.
+ */
+export const auditTransactPut = (tableName: string, item: AuditItem) => ({
+  Put: {
+    TableName: tableName,
+    Item: item,
+    ConditionExpression: NEVER_OVERWRITE,
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  },
+});
 
 /**
  * The audit trail in DynamoDB, shared by every function (one item contract, DESIGN §5).
@@ -23,17 +48,33 @@ export class DynamoAuditRepository implements AuditRepository {
     this.tableName = options.tableName;
   }
 
-  async write(item: AuditItem): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  async write(item: AuditItem, options: AuditWriteOptions = {}): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: NEVER_OVERWRITE,
+          // A failed condition returns the stored item in the same call: no second read, no race.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: options.abortSignal },
+      );
+    } catch (error) {
+      // DynamoDB may store a write whose answer is lost (a 500 or a dropped connection); the SDK's retry
+      // then meets the condition. The key holds the request id, but only the stored item proves it is ours.
+      if (
+        (error as Error)?.name === 'ConditionalCheckFailedException' &&
+        storedRequestId((error as { Item?: unknown }).Item) === item.requestId
+      )
+        return;
+      throw error;
+    }
   }
 
-  async ping(): Promise<void> {
-    await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+  async ping(options: AuditWriteOptions = {}): Promise<void> {
+    await this.client.send(new DescribeTableCommand({ TableName: this.tableName }), {
+      abortSignal: options.abortSignal,
+    });
   }
 }

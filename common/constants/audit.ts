@@ -3,6 +3,8 @@ export const AuditAction = {
   PriceRead: 'PRICE_READ',
   ConfigRead: 'CONFIG_READ',
   ConfigUpdate: 'CONFIG_UPDATE',
+  /** The deployment smoke test's write-path probe, under AuditKeys.deploySystem. */
+  HealthCheck: 'HEALTH_CHECK',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
@@ -19,6 +21,8 @@ export const AuditKeys = {
   userPrefix: 'USER#',
   /** Partition used when the request carried no valid user id: the item is still written. */
   unknownUser: 'USER#UNIDENTIFIED',
+  /** Partition of the health check's HEALTH_CHECK items: a system, never a user. */
+  deploySystem: 'SYSTEM#DEPLOY',
   sortPrefix: 'AUDIT#',
   productPrefix: 'PRODUCT#',
   configPrefix: 'CONFIG#',

@@ -116,13 +116,16 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/** The detail of an IDENTITY_MISMATCH: fixed wording, never the value the caller sent. */
+export const IDENTITY_MISMATCH_ISSUE = 'must be the authenticated caller';
+
 /** The deprecated `userId` query parameter is not the token's subject. */
 export class IdentityMismatchError extends AppError {
   override name = 'IdentityMismatchError';
 
   constructor() {
     super(ErrorCode.IdentityMismatch, undefined, {
-      details: [{ field: 'userId', issue: 'must be the authenticated caller' }],
+      details: [{ field: 'userId', issue: IDENTITY_MISMATCH_ISSUE }],
     });
   }
 }

@@ -4,10 +4,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditOptions } from '../middleware/audit.ts';
 import { createHttpHandler } from './http-chain.ts';
 import type { HealthProbe } from '../middleware/health-check.ts';
+import { auditWriteProbe } from '../middleware/health-check.ts';
 import type { HttpHandler } from '../types/lambda.ts';
 import type { AuditRepository } from '../adapters/audit-repository.ts';
 import { DynamoAuditRepository } from '../adapters/audit-repository.ts';
 import { createDocumentClient } from '../clients/dynamodb-client.ts';
+import { dynamoCallBoundMs } from './request-budget.ts';
 import type { BaseEnv } from '../utils/env.ts';
 import { createLogger, createMetrics } from '../utils/observability.ts';
 import type { SqlClient } from '../clients/sql/sql-client.ts';
@@ -27,6 +29,8 @@ export interface FunctionKernel {
   /** The one DynamoDB client of the container, shared by the audit repository and the function's own. */
   dynamo: DynamoDBDocumentClient;
   auditRepository: AuditRepository;
+  /** The audit table, for a function that writes its change and the audit item in one transaction. */
+  auditTable: string;
   /** Wraps a handler in the standard chain (createHttpHandler), wired from the base environment. */
   createHttpHandler(handler: HttpHandler, options: HttpFunctionOptions): ReturnType<typeof createHttpHandler>;
   /**
@@ -100,6 +104,7 @@ export const createFunctionKernel = (
     metrics,
     dynamo,
     auditRepository,
+    auditTable: env.AUDIT_TABLE,
     warmUp,
     primeAtInit,
     createHttpHandler: (handler, options) =>
@@ -107,6 +112,7 @@ export const createFunctionKernel = (
         logger,
         metrics,
         corsOrigin: env.CORS_ORIGIN,
+        auditReserveMs: dynamoCallBoundMs(env.DYNAMODB_TIMEOUT_MS),
         ...(options.sql ? { sql: options.sql } : {}),
         audit: {
           ...options.audit,
@@ -117,7 +123,15 @@ export const createFunctionKernel = (
         },
         health: {
           version: env.APP_VERSION,
-          checks: { ...options.checks, auditTable: () => auditRepository.ping() },
+          checks: {
+            ...options.checks,
+            auditTable: () => auditRepository.ping(),
+            auditWrite: auditWriteProbe((item) => auditRepository.write(item), {
+              service: env.POWERTOOLS_SERVICE_NAME,
+              stage: env.STAGE,
+              retentionDays: env.AUDIT_RETENTION_DAYS,
+            }),
+          },
         },
       }),
   };

@@ -44,6 +44,8 @@ export interface HttpChainOptions {
   health: { checks: Record<string, HealthProbe>; version: string };
   /** Present for functions that read the SQL source. */
   sql?: SqlClient;
+  /** What the audit write keeps of every request's time (request-budget.ts). */
+  auditReserveMs: number;
 }
 
 /**
@@ -68,9 +70,11 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     // bodies, tokens) in the log of a regulated service.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(requestContext({ logger, metrics }))
+    .use(requestContext({ logger, metrics, auditReserveMs: opts.auditReserveMs }))
     .use(healthCheck({ ...opts.health, logger }))
-    .use(httpCors({ origins, maxAge: 600 }))
+    // A browser on another origin may read only the response headers CORS exposes: the web app shows the
+    // request id, which support staff need.
+    .use(httpCors({ origins, maxAge: 600, exposeHeaders: 'x-request-id,x-correlation-id' }))
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
     .use(httpErrorHandler({ logger, metrics }))
     .use(audit({ ...opts.audit, logger, metrics }))

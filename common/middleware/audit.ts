@@ -45,16 +45,17 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
   const { repository, logger, metrics } = opts;
   const now = opts.now ?? (() => new Date());
   const attempted = new WeakSet<object>();
+  /** Requests whose SUCCESS item was stored with their change, in one transaction. */
+  const recordedWithChange = new WeakSet<object>();
 
-  const write = async (
+  const itemFor = (
     request: HttpRequest,
     status: AuditItem['status'],
     httpStatus: number,
     extra: Pick<AuditItem, 'errorCode' | 'rejectedFields'> = {},
-  ): Promise<void> => {
-    attempted.add(request);
+  ): AuditItem => {
     const action = typeof opts.action === 'function' ? opts.action(request.event) : opts.action;
-    const item = buildAuditItem({
+    return buildAuditItem({
       action,
       status,
       // Who is the authorizer's word alone; `describe` names only what was asked for.
@@ -70,8 +71,19 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
       outcome: request.context.auditOutcome,
       ...extra,
     });
+  };
+
+  const write = async (
+    request: HttpRequest,
+    status: AuditItem['status'],
+    httpStatus: number,
+    extra: Pick<AuditItem, 'errorCode' | 'rejectedFields'> = {},
+  ): Promise<void> => {
+    attempted.add(request);
+    const item = itemFor(request, status, httpStatus, extra);
     try {
-      await repository.write(item);
+      // The write has a reserve of the request's time of its own: the work before it cannot spend it.
+      await repository.write(item, { abortSignal: request.context.budget?.auditSignal() });
     } catch (error) {
       // AuditWriteFailed is counted once, by the error handler, from AuditUnavailableError.metric.
       logger.error('Audit write failed; failing closed', {
@@ -82,10 +94,20 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
     }
   };
 
+  const auditBefore = (request: HttpRequest): void => {
+    request.context.auditTrail = {
+      successItem: () => itemFor(request, AuditStatus.Success, 200),
+      recorded: () => {
+        attempted.add(request);
+        recordedWithChange.add(request);
+      },
+    };
+  };
+
   const auditAfter = async (request: HttpRequest): Promise<void> => {
     const statusCode = request.response?.statusCode ?? 200;
     const status = statusForResponse(statusCode);
-    await write(request, status, statusCode);
+    if (!recordedWithChange.has(request)) await write(request, status, statusCode);
     const metric =
       typeof opts.successMetric === 'function' ? opts.successMetric(request.event) : opts.successMetric;
     if (metric && status === AuditStatus.Success) metrics?.addMetric(metric, MetricUnit.Count, 1);
@@ -105,5 +127,5 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
     }
   };
 
-  return { after: auditAfter, onError: auditOnError };
+  return { before: auditBefore, after: auditAfter, onError: auditOnError };
 };

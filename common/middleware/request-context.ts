@@ -6,9 +6,12 @@ import { CORRELATION_ID_PATTERN, HttpHeader } from '../constants/http.ts';
 import { MetricName } from '../constants/metrics.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
 import { headerValue } from '../http/http-request.ts';
+import { createRequestBudget } from '../kernel/request-budget.ts';
 
 interface RequestContextOptions {
   logger: Logger;
+  /** What the audit write keeps of every request's time (request-budget.ts). */
+  auditReserveMs: number;
   metrics?: Metrics;
   now?: () => number;
 }
@@ -16,6 +19,7 @@ interface RequestContextOptions {
 /**
  * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request
  * id), puts it on every log line, returns it and the request id as response headers, and records latency.
+ * It also starts the request's time budget from the Lambda deadline (`context.budget`).
  */
 export const requestContext = (
   opts: RequestContextOptions,
@@ -25,6 +29,11 @@ export const requestContext = (
 
   const requestContextBefore = (request: HttpRequest): void => {
     started.set(request, now());
+    const remaining = request.context.getRemainingTimeInMillis as (() => number) | undefined;
+    request.context.budget = createRequestBudget({
+      remainingMs: typeof remaining === 'function' ? remaining.call(request.context) : undefined,
+      auditReserveMs: opts.auditReserveMs,
+    });
     const offered = headerValue(request.event, HttpHeader.correlationId);
     const correlationId =
       offered !== undefined && CORRELATION_ID_PATTERN.test(offered) ? offered : request.context.awsRequestId;

@@ -16,7 +16,8 @@ export const AuditActionSchema = z.enum(AuditAction);
  * stored: a rejected request records which fields were wrong, never what they contained.
  */
 export const AuditItemSchema = z.object({
-  pk: z.string().check(z.startsWith(AuditKeys.userPrefix)),
+  // A person (USER#<id>, or USER#UNIDENTIFIED), or the deployment's write-path probe (SYSTEM#DEPLOY).
+  pk: z.union([z.string().check(z.startsWith(AuditKeys.userPrefix)), z.literal(AuditKeys.deploySystem)]),
   sk: z.string().check(z.startsWith(AuditKeys.sortPrefix)),
   action: AuditActionSchema,
   status: AuditStatusSchema,

@@ -1,19 +1,5 @@
 // Type declarations for dependencies that ship none.
 
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-  interface DynaliteOptions {
-    path?: string;
-    createTableMs?: number;
-    deleteTableMs?: number;
-    updateTableMs?: number;
-    maxItemSizeKb?: number;
-    ssl?: boolean;
-  }
-  const dynalite: (options?: DynaliteOptions) => Server;
-  export default dynalite;
-}
-
 declare module 'newman' {
   // The part of newman's programmatic API that `npm run test:api` uses (newman ships no types).
   export interface NewmanRunOptions {
@@ -36,11 +22,24 @@ declare module 'newman' {
       }>;
     };
   }
+  /** What newman's `request` event carries: the request sent and the response received. */
+  export interface NewmanRequestEventArgs {
+    item: { name: string };
+    request: { method: string; url: { toString(): string } };
+    response?: {
+      code: number;
+      stream?: Buffer;
+      headers: { all(): Array<{ key: string; value: string }> };
+    };
+  }
+  export interface NewmanRun {
+    on(event: 'request', listener: (error: Error | null, args: NewmanRequestEventArgs) => void): NewmanRun;
+  }
   const newman: {
     run(
       options: NewmanRunOptions,
       callback: (error: Error | null, summary: NewmanRunSummary) => void,
-    ): unknown;
+    ): NewmanRun;
   };
   export default newman;
 }

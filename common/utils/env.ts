@@ -31,9 +31,13 @@ export const BaseEnvSchema = z.object({
   AUDIT_TABLE: requiredString(),
   /** Unset: the stage's default (AUDIT_RETENTION_DAYS_BY_STAGE), filled in by loadEnv. */
   AUDIT_RETENTION_DAYS: positiveInt(AUDIT_RETENTION_DAYS_BY_STAGE.prod),
-  /** Set locally (dynalite or DynamoDB Local); absent in AWS, where the SDK's regional endpoint applies. */
+  /**
+   * DynamoDB Local, with dummy credentials: STAGE=local only (refineLocalOnly). Absent in AWS, where the
+   * SDK's regional endpoint and the Lambda role apply.
+   */
   DYNAMODB_ENDPOINT: z.pipe(blankAsUnset, z.optional(z.url())),
-  DYNAMODB_TIMEOUT_MS: positiveInt(1500),
+  /** Each DynamoDB attempt's bound (two attempts per call); see docs/compliance.md, "Time budget". */
+  DYNAMODB_TIMEOUT_MS: positiveInt(1000),
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
@@ -42,11 +46,14 @@ export const SqlEnvSchema = z.object({
   PRICE_DB: z._default(z.enum(['oracle', 'sqlite']), 'oracle'),
   ORACLE_CONNECT_STRING: optionalString(),
   ORACLE_USER: optionalString(),
+  /** STAGE=local only: everywhere else the password comes from Secrets Manager (ORACLE_SECRET_ARN). */
   ORACLE_PASSWORD: optionalString(),
+  /** The Secrets Manager secret holding the Oracle password (a plain string, or JSON with `password`). */
+  ORACLE_SECRET_ARN: optionalString(),
   SQLITE_PATH: optionalString(),
-  DB_CONNECT_TIMEOUT_MS: positiveInt(3000),
+  DB_CONNECT_TIMEOUT_MS: positiveInt(2000),
   DB_CALL_TIMEOUT_MS: positiveInt(2000),
-  DB_QUEUE_TIMEOUT_MS: positiveInt(2000),
+  DB_QUEUE_TIMEOUT_MS: positiveInt(1000),
   DB_POOL_MAX: positiveInt(2),
 });
 export type SqlEnv = z.infer<typeof SqlEnvSchema>;
@@ -67,9 +74,34 @@ export const refineSqlEnv = (
     if (!env.SQLITE_PATH) ctx.addIssue({ code: 'custom', path: ['SQLITE_PATH'], message: 'is required' });
     return;
   }
-  for (const name of ['ORACLE_CONNECT_STRING', 'ORACLE_USER', 'ORACLE_PASSWORD'] as const) {
+  for (const name of ['ORACLE_CONNECT_STRING', 'ORACLE_USER'] as const) {
     if (!env[name])
       ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PRICE_DB=oracle' });
+  }
+  const localPassword = env.STAGE === 'local' && env.ORACLE_PASSWORD;
+  if (!env.ORACLE_SECRET_ARN && !localPassword) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ORACLE_SECRET_ARN'],
+      message: 'is required when PRICE_DB=oracle (ORACLE_PASSWORD is accepted only with STAGE=local)',
+    });
+  }
+};
+
+/**
+ * What only the local stage may do: a password in the environment (elsewhere it comes from Secrets
+ * Manager) and a DynamoDB endpoint with dummy credentials (elsewhere the regional endpoint and the role).
+ */
+export const refineLocalOnly = (
+  env: Pick<BaseEnv, 'STAGE' | 'DYNAMODB_ENDPOINT'> & { ORACLE_PASSWORD?: string | undefined },
+  ctx: z.core.$RefinementCtx<
+    Pick<BaseEnv, 'STAGE' | 'DYNAMODB_ENDPOINT'> & { ORACLE_PASSWORD?: string | undefined }
+  >,
+): void => {
+  if (env.STAGE === 'local') return;
+  for (const name of ['DYNAMODB_ENDPOINT', 'ORACLE_PASSWORD'] as const) {
+    if (env[name] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is allowed only when STAGE=local' });
   }
 };
 

@@ -74,8 +74,10 @@ const singleAndMulti = (
       spelling = name;
       firstSpelling.set(key, name);
     }
-    single ??= {};
-    multi ??= {};
+    // Null-prototype maps: a name like `__proto__`, `toString` or `constructor` is data, never a member of
+    // Object.prototype (a plain object made those a TypeError, hence a 502, before the function ran).
+    single ??= Object.create(null) as Record<string, string>;
+    multi ??= Object.create(null) as Record<string, string[]>;
     single[spelling] = value;
     (multi[spelling] ??= []).push(value);
   }

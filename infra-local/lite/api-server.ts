@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import { docsReply } from './api-docs.ts';
 import { toApiGatewayEvent } from './api-event.ts';
 import { BundleWatcher } from './bundle-watcher.ts';
 import type { AuthorizerDecision } from './gateway-authorizer.ts';
 import { GatewayAuthorizer, localMethodArn } from './gateway-authorizer.ts';
-import { LambdaPool } from './lambda-pool.ts';
+import { LambdaPool, PoolFullError } from './lambda-pool.ts';
 import { allowedOrigin, parseOrigins, preflightHeaders } from './preflight.ts';
 import type { HttpReply } from './proxy-result.ts';
 import { gatewayReply, toHttpReply } from './proxy-result.ts';
@@ -42,6 +43,8 @@ export interface ApiServerOptions {
   watch?: boolean;
   /** Execution environments per function at most (default 4). */
   poolSize?: number;
+  /** Requests that may wait per function once every environment is busy (default 64); past it, 503. */
+  queueSize?: number;
   /** A debugger is attached: no function timeout, so a breakpoint does not end the invocation. */
   debug?: boolean;
   /** The stage name in `requestContext.stage` (SAM's implicit API uses `Prod`). */
@@ -127,6 +130,7 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
   for (const { fn, env } of withAuthorizer) {
     const pool = new LambdaPool({
       maxSize: options.poolSize ?? 4,
+      ...(options.queueSize === undefined ? {} : { maxQueued: options.queueSize }),
       lambda: {
         codeDir: fn.codeDir,
         handler: fn.handler,
@@ -245,8 +249,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
     let reply: HttpReply;
     let extra: string[] = apiHeaders;
     try {
+      const docs = rawPath.startsWith('/') ? await docsReply(options.root, method, rawPath) : undefined;
       if (!rawPath.startsWith('/')) {
         reply = gatewayReply(400, 'Bad Request');
+      } else if (docs) {
+        // The API's own document and its readable page: served by the gateway, no function, no token.
+        reply = docs;
       } else {
         const match = table.match(method, rawPath);
         const origin = req.headers.origin;
@@ -310,6 +318,12 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
                 : decision.kind === 'forbidden'
                   ? gatewayReply(403, 'User is not authorized to access this resource')
                   : gatewayReply(500, 'Internal server error');
+            // A browser on another origin can read the refusal only with CORS headers: the API declares
+            // them on its DEFAULT_4XX/5XX gateway responses for the origins the function allows.
+            const corsOrigin = req.headers.origin
+              ? allowedOrigin(match.route.target.corsOrigins, req.headers.origin)
+              : undefined;
+            if (corsOrigin) extra = [...extra, 'Access-Control-Allow-Origin', corsOrigin, 'Vary', 'Origin'];
           }
         }
       }
@@ -317,6 +331,11 @@ export const startApiServer = async (options: ApiServerOptions): Promise<ApiServ
       if (error instanceof BodyTooLargeError) {
         reply = gatewayReply(413, 'Request Too Long');
         extra = [...apiHeaders, 'Connection', 'close'];
+      } else if (error instanceof PoolFullError) {
+        // The function's queue is full: refuse now, as a throttled API does, instead of queueing without bound.
+        log(`start-api: ${error.message}; answered 503`);
+        reply = gatewayReply(503, 'Service Unavailable');
+        extra = [...apiHeaders, 'Retry-After', '1'];
       } else {
         log(`start-api: ${method} ${loggedTarget(rawPath, rawQuery)} failed: ${(error as Error).message}`);
         reply = gatewayReply(502, 'Internal server error');

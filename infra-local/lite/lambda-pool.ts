@@ -8,11 +8,21 @@ export interface ExecutionEnvironment {
   stop(): Promise<void>;
 }
 
+/** The pool is at `maxSize` and `maxQueued` invocations already wait: refused at once rather than queued. */
+export class PoolFullError extends Error {
+  override name = 'PoolFullError';
+}
+
 export interface LambdaPoolOptions {
   /** How each execution environment is configured. */
   lambda: LocalLambdaOptions;
   /** Most environments at once, like a function's reserved concurrency. Default 4. */
   maxSize?: number;
+  /**
+   * Most invocations that may wait for an environment once all are busy (default 64). Past it an invocation
+   * is refused with PoolFullError, so a flood cannot grow the queue (and the memory) without bound.
+   */
+  maxQueued?: number;
   /** Creates an environment; defaults to a LocalLambda worker thread. */
   create?: (options: LocalLambdaOptions) => ExecutionEnvironment;
 }
@@ -27,6 +37,7 @@ export interface LambdaPoolOptions {
 export class LambdaPool {
   private readonly options: LambdaPoolOptions;
   private readonly maxSize: number;
+  private readonly maxQueued: number;
   private readonly create: (options: LocalLambdaOptions) => ExecutionEnvironment;
   /** Environments of the current code: idle or serving. Retired ones are in neither. */
   private current = new Set<ExecutionEnvironment>();
@@ -41,6 +52,7 @@ export class LambdaPool {
   constructor(options: LambdaPoolOptions) {
     this.options = options;
     this.maxSize = Math.max(1, options.maxSize ?? 4);
+    this.maxQueued = Math.max(0, options.maxQueued ?? 64);
     this.create = options.create ?? ((lambdaOptions) => new LocalLambda(lambdaOptions));
   }
 
@@ -52,6 +64,12 @@ export class LambdaPool {
   /** Invokes the function in an idle environment, a new one, or the next one to free up. */
   async invoke(event: unknown): Promise<InvokeResult> {
     if (this.closed) throw new Error(`${this.options.lambda.functionName}: the pool is closed`);
+    const saturated = this.idle.length === 0 && this.current.size >= this.maxSize;
+    if (saturated && this.waiting.length >= this.maxQueued) {
+      throw new PoolFullError(
+        `${this.options.lambda.functionName}: ${this.maxSize} environments busy and ${this.waiting.length} invocations queued`,
+      );
+    }
     const environment = await this.acquire();
     try {
       return await environment.invoke(event);

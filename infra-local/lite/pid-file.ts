@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from './state-dir.ts';
 
-export const DYNALITE_PID_FILE = 'dynalite.pid';
+/** The pid of the background DynamoDB Local (a JVM) that lite mode leaves running until `npm run db:stop`. */
+export const DYNAMODB_PID_FILE = 'dynamodb-local.pid';
 
 /**
  * True unless the OS says the pid now belongs to another program: a stale pid file must never make
@@ -13,7 +14,7 @@ const isOurProcess = (pid: number): boolean => {
   const cmdline = `/proc/${pid}/cmdline`;
   if (!existsSync('/proc/self/cmdline')) return true;
   try {
-    return readFileSync(cmdline, 'utf8').includes('dynalite-server');
+    return readFileSync(cmdline, 'utf8').includes('DynamoDBLocal.jar');
   } catch {
     return false;
   }

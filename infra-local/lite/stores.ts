@@ -1,105 +1,89 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { localDynamoClient } from '../seed/seed-dynamodb.ts';
 import { seedSqlite } from '../seed/seed-sqlite.ts';
 import { seedLocalTables } from '../seed/template-tables.ts';
 import { localTableNames } from './lite-env.ts';
+import type { RunningDynamoDbLocal } from './dynamodb-local.ts';
+import { dynamoReachable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { DYNAMODB_PID_FILE } from './pid-file.ts';
+import { stateDir } from './state-dir.ts';
 
-export interface RunningDynalite {
-  endpoint: string;
-  port: number;
-  close(): Promise<void>;
-}
+/** A DynamoDB Local this process started: its endpoint, and how to kill it. */
+export type RunningDynamo = Pick<RunningDynamoDbLocal, 'endpoint' | 'port' | 'close'>;
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (DynamoDB Local cannot report the one it picked). */
+export const freeLocalPort = (): Promise<number> =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 
 /**
- * Starts dynalite, an implementation of the DynamoDB API, in this process. In memory by default; with
- * `path`, persisted in LevelDB. Port 0 picks a free port (tests).
+ * A private, in-memory DynamoDB Local for this process (tests, the release rehearsal, tools): port 0 picks
+ * a free port. Killed by `close()`, and with this process.
  */
-export const startDynalite = async (
-  options: { port?: number; host?: string; path?: string } = {},
-): Promise<RunningDynalite> => {
-  const host = options.host ?? '127.0.0.1';
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.path ? { path: options.path } : {}),
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+export const startLocalDynamo = async (options: { port?: number } = {}): Promise<RunningDynamo> => {
+  const port = options.port || (await freeLocalPort());
+  const running = await startDynamoDbLocal({ port });
+  const kill = () => process.kill(running.pid, 'SIGKILL');
+  process.once('exit', kill);
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: running.endpoint,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      process.off('exit', kill);
+      await running.close();
+    },
   };
 };
 
-/**
- * dynalite in a process of its own (infra-local/lite/dynalite-server.ts): its own CPU, and a process that can
- * be killed like a crashed database. Port 0 picks a free port. Resolves once it listens.
- */
-export const startDynaliteProcess = (
-  root: string,
-  options: { port?: number; path?: string } = {},
-): Promise<{ endpoint: string; port: number; child: ChildProcess }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, 'infra-local', 'lite', 'dynalite-server.ts'),
-        '--port',
-        String(options.port ?? 0),
-        ...(options.path ? ['--path', options.path] : []),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/[^\s,]+)/.exec(output);
-      if (match) resolve({ endpoint: match[1]!, port: Number(new URL(match[1]!).port), child });
-    });
-    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before listening`)));
-  });
+/** The name the release rehearsal (tools/release) still imports; it starts DynamoDB Local now. */
+export const startDynalite = startLocalDynamo;
 
-/** True when something answering the DynamoDB API listens at `endpoint` (dynalite or DynamoDB Local). */
-export const dynamoReachable = async (endpoint: string, timeoutMs = 1000): Promise<boolean> => {
-  const client = localDynamoClient(endpoint, { maxAttempts: 1 });
-  try {
-    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
+export { dynamoReachable };
+
+/**
+ * Starts the lite DynamoDB Local in the background and leaves it running (`npm run db:stop` stops it):
+ * persisted under `.local/dynamodb`, its pid in `.local/dynamodb-local.pid`, its output in
+ * `.local/dynamodb-local.log`. Paying its ~3 s start once, not on every invoke.
+ */
+export const startBackgroundDynamo = async (root: string, endpoint: string): Promise<{ pid: number }> => {
+  const state = stateDir(root);
+  mkdirSync(state, { recursive: true });
+  const running = await startDynamoDbLocal({
+    port: Number(new URL(endpoint).port),
+    dbPath: join(state, 'dynamodb'),
+    detached: true,
+    logFile: join(state, 'dynamodb-local.log'),
+  });
+  writeFileSync(join(state, DYNAMODB_PID_FILE), String(running.pid));
+  return { pid: running.pid };
 };
 
 export interface LiteStores {
   dynamoEndpoint: string;
   sqlitePath: string;
-  /** True when this call started dynalite itself (and `stop()` will stop it). */
-  started: boolean;
+  /** The pid of the DynamoDB Local this call started in the background (left running), if it did. */
+  startedPid?: number | undefined;
   seeded: { tables: Record<string, string>; products?: number };
+  /** Nothing to stop: what this call started stays running until `npm run db:stop`. Kept for callers. */
   stop(): Promise<void>;
 }
 
+/** The line a command prints when it started the stores and leaves them running. */
+export const leftRunningNotice = (endpoint: string, pid: number): string =>
+  `DynamoDB Local started at ${endpoint} (pid ${pid}) and left running for the next runs; stop it with: npm run db:stop`;
+
 /**
- * Makes the lite stores usable for a run: reuses a DynamoDB endpoint that already answers (from
- * `npm run dev:env`), or starts an in-memory dynalite on that port; creates missing tables; builds the
- * embedded SQL file when it does not exist. Stores it started, it stops in `stop()`.
+ * Makes the lite stores usable: reuses a DynamoDB endpoint that already answers, or starts DynamoDB Local
+ * there in the background and leaves it running (its ~3 s start is paid once, not per invoke); creates
+ * missing tables (TTL on); builds the embedded SQL file when it does not exist.
  */
 export const ensureLiteStores = async (options: {
   root: string;
@@ -111,19 +95,15 @@ export const ensureLiteStores = async (options: {
   const dynamoEndpoint = options.env.DYNAMODB_ENDPOINT;
   if (!dynamoEndpoint)
     throw new Error('DYNAMODB_ENDPOINT is not set for lite mode (infra-local/env/lite.json)');
-  let running: RunningDynalite | undefined;
+  let startedPid: number | undefined;
   // A store busy with a burst of writes can miss a short probe: ask again, patiently, before starting one.
   if (!(await dynamoReachable(dynamoEndpoint)) && !(await dynamoReachable(dynamoEndpoint, 5000))) {
-    const url = new URL(dynamoEndpoint);
-    try {
-      running = await startDynalite({ host: url.hostname, port: Number(url.port) });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (await portTaken(dynamoEndpoint)) {
       throw new Error(
         `Something listens on ${dynamoEndpoint} but does not answer DynamoDB requests: stop it (npm run db:stop) or point DYNAMODB_ENDPOINT elsewhere`,
-        { cause: error },
       );
     }
+    startedPid = (await startBackgroundDynamo(options.root, dynamoEndpoint)).pid;
   }
   const tables = await seedLocalTables(
     dynamoEndpoint,
@@ -137,13 +117,22 @@ export const ensureLiteStores = async (options: {
   if (options.reseedSql || !existsSync(sqlitePath))
     seeded.products = seedSqlite(options.root, sqlitePath).products;
 
-  return {
-    dynamoEndpoint,
-    sqlitePath,
-    started: running !== undefined,
-    seeded,
-    stop: async () => {
-      await running?.close();
-    },
-  };
+  return { dynamoEndpoint, sqlitePath, startedPid, seeded, stop: () => Promise.resolve() };
 };
+
+/** True when a TCP listener holds the endpoint's port (answering DynamoDB or not). */
+const portTaken = (endpoint: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const url = new URL(endpoint);
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });

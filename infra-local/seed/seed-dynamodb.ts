@@ -12,7 +12,7 @@ import { SEED_ACTOR_ID } from '#common/constants/config.ts';
 import { CONFIG_KEYS, ConfigItemSchema, ConfigRegistry, toConfigRecord } from '#common/models/config.ts';
 import { AUDIT_TTL_ATTRIBUTE, auditTableDefinition, configTableDefinition } from './dynamodb-tables.ts';
 
-/** A client for a local DynamoDB API (dynalite or DynamoDB Local), with dummy credentials. */
+/** A client for DynamoDB Local, with dummy credentials. */
 export const localDynamoClient = (endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBClient =>
   new DynamoDBClient({
     endpoint,
@@ -31,7 +31,7 @@ const tableExists = async (client: DynamoDBClient, tableName: string): Promise<b
   }
 };
 
-/** Creates a table unless it exists, waits for ACTIVE, and enables TTL where the emulator supports it. */
+/** Creates a table unless it exists, waits for ACTIVE, and enables TTL on it as in AWS. */
 export const ensureTable = async (
   client: DynamoDBClient,
   definition: CreateTableCommandInput,
@@ -46,15 +46,12 @@ export const ensureTable = async (
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
   if (ttlAttribute) {
-    // dynalite has no UpdateTimeToLive; DynamoDB Local and AWS do. Best effort locally.
-    await client
-      .send(
-        new UpdateTimeToLiveCommand({
-          TableName: tableName,
-          TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
-        }),
-      )
-      .catch(() => undefined);
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      }),
+    );
   }
   return 'created';
 };

@@ -5,8 +5,8 @@
 //   npm run test:load -- --function config-service [-n 5000] [-c 32] [--mix 55,20,10,15] [--no-build]
 // config-service's mix is reads (list, key, history), writes with the current version (200), stale writes
 // (409) and refused requests; besides the audit trail, each key must then hold exactly 1 + its 200 writes.
-// Without --url it drives the built bundle in this process against its own stores (dynalite in a child
-// process on a free port, a fresh node:sqlite file): nothing is shared with a developer's running stores.
+// Without --url it drives the built bundle in this process against its own stores (DynamoDB Local in a
+// JVM on a free port, a fresh node:sqlite file): nothing is shared with a developer's running stores.
 // With --url it drives a running API (npm run start-api / sam local start-api) and reconciles against that
 // API's audit table (the lite table by default). Exit code 0 only when everything reconciles in time.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { DynamoDBDocumentClient, QueryCommand, paginateScan } from '@aws-sdk/lib
 import * as z from 'zod';
 import { findFunction, liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { repoRoot } from '#build/paths.ts';
-import { startDynaliteProcess } from '#infra-local/lite/stores.ts';
+import { startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '#common/models/audit.ts';
@@ -169,9 +169,9 @@ try {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const sqlitePath = join(dir, 'price.db');
     seedSqlite(root, sqlitePath);
-    const dynalite = await startDynaliteProcess(root);
-    cleanups.push(() => void dynalite.child.kill('SIGTERM'));
-    dynamoEndpoint = dynalite.endpoint;
+    const dynamo = await startLocalDynamo();
+    cleanups.push(() => dynamo.close());
+    dynamoEndpoint = dynamo.endpoint;
     table = 'pricing-audit-load';
     await seedDynamo(dynamoEndpoint, { audit: table, config: CONFIG_LOAD_TABLE });
     const bundle = await bundleTarget(

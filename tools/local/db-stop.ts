@@ -1,4 +1,5 @@
-// Stops whichever local stores are running: the lite dynalite started by `npm run dev:env`, and the Docker
+// Stops whichever local stores are running: the lite DynamoDB Local left running by `npm run dev:env`,
+// `invoke` or `start-api`, and the Docker
 // stack (`docker compose down`; the named volumes keep Oracle's and DynamoDB Local's data).
 // Safe to run when nothing is running.
 import { rmSync } from 'node:fs';
@@ -12,26 +13,26 @@ import {
 } from '#infra-local/docker/compose-stack.ts';
 import { repoRoot } from '#build/paths.ts';
 import { stateDir } from '#infra-local/lite/state-dir.ts';
-import { DYNALITE_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
+import { DYNAMODB_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
 import { stopBackgroundIssuer } from './identity/background-issuer.ts';
 
 const root = repoRoot();
 const say = (line: string) => process.stdout.write(`db:stop: ${line}\n`);
 let stopped = 0;
 
-const pid = readPid(root, DYNALITE_PID_FILE);
-const pidFile = join(stateDir(root), DYNALITE_PID_FILE);
+const pid = readPid(root, DYNAMODB_PID_FILE);
+const pidFile = join(stateDir(root), DYNAMODB_PID_FILE);
 if (pid === undefined) {
   rmSync(pidFile, { force: true });
 } else {
-  process.kill(pid, 'SIGTERM');
+  // SIGKILL: a JVM sent SIGTERM can linger; DynamoDB Local commits each write, so nothing stored is lost.
+  process.kill(pid, 'SIGKILL');
   const deadline = Date.now() + 5000;
-  while (readPid(root, DYNALITE_PID_FILE) !== undefined && Date.now() < deadline) {
+  while (readPid(root, DYNAMODB_PID_FILE) !== undefined && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  if (readPid(root, DYNALITE_PID_FILE) !== undefined) process.kill(pid, 'SIGKILL');
   rmSync(pidFile, { force: true });
-  say(`stopped dynalite (pid ${pid}); its data stays in .local/dynamodb`);
+  say(`stopped DynamoDB Local (pid ${pid}); its data stays in .local/dynamodb`);
   stopped += 1;
 }
 

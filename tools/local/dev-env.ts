@@ -1,12 +1,10 @@
 // Starts the local stores and leaves them running:
 //   npm run dev:env                 docker mode when a Docker engine answers, else lite mode
-//   npm run dev:env -- --lite       lite: dynalite + the embedded SQL engine, no Docker
+//   npm run dev:env -- --lite       lite: DynamoDB Local (Java) + the embedded SQL engine, no Docker
 //   npm run dev:env -- --docker     docker: Oracle XE + DynamoDB Local (infra-local/docker-compose.yml)
 //   [--timeout <seconds>]           how long docker mode waits for the containers' health (default 600)
 // Running it twice is safe: a store that already answers is reused, and seeding is idempotent.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '#infra-local/docker/command-runner.ts';
 import {
@@ -19,9 +17,8 @@ import {
 import { findFunction, liteApiAuthorizer, liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { startBackgroundIssuer } from './identity/background-issuer.ts';
 import { repoRoot } from '#build/paths.ts';
-import { stateDir } from '#infra-local/lite/state-dir.ts';
-import { DYNALITE_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
-import { dynamoReachable, ensureLiteStores } from '#infra-local/lite/stores.ts';
+import { DYNAMODB_PID_FILE, readPid } from '#infra-local/lite/pid-file.ts';
+import { dynamoReachable, ensureLiteStores, leftRunningNotice } from '#infra-local/lite/stores.ts';
 import { seedLocalTables } from '#infra-local/seed/template-tables.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,7 +47,7 @@ if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
   fail('--timeout takes a whole number of seconds', 2);
 
 const root = repoRoot();
-const litePid = readPid(root, DYNALITE_PID_FILE);
+const litePid = readPid(root, DYNAMODB_PID_FILE);
 const choice = await chooseMode({
   docker: values.docker,
   lite: values.lite,
@@ -86,7 +83,7 @@ const progressLine = () => {
 const startDocker = async (): Promise<void> => {
   if (litePid !== undefined) {
     fail(
-      `lite stores are running (dynalite, pid ${litePid}) and hold port 8000; run "npm run db:stop" first`,
+      `lite stores are running (DynamoDB Local, pid ${litePid}) and hold port 8000; run "npm run db:stop" first`,
     );
   }
   if (!(await dockerEngineAnswers(runCommand))) {
@@ -133,50 +130,15 @@ const startDocker = async (): Promise<void> => {
 const startLite = async (): Promise<void> => {
   const env = liteEnvironment(root, findFunction(root, 'price-fetcher'), envVarsFile);
   const endpoint = env.DYNAMODB_ENDPOINT!;
-  const state = stateDir(root);
-  mkdirSync(state, { recursive: true });
-
-  const waitUntilReachable = async (timeoutMs: number): Promise<boolean> => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await dynamoReachable(endpoint)) return true;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    return false;
-  };
-
   if (await dynamoReachable(endpoint)) {
     say(
-      `DynamoDB API already answering at ${endpoint}${litePid ? ` (dynalite, pid ${litePid})` : ' (not started by dev:env)'}: reusing it`,
+      `DynamoDB API already answering at ${endpoint}${litePid ? ` (DynamoDB Local, pid ${litePid})` : ' (not started by dev:env)'}: reusing it`,
     );
-  } else {
-    const url = new URL(endpoint);
-    const dataDir = join(state, 'dynamodb');
-    const log = openSync(join(state, 'dynalite.log'), 'a');
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, 'infra-local', 'lite', 'dynalite-server.ts'),
-        '--host',
-        url.hostname,
-        '--port',
-        url.port,
-        '--path',
-        dataDir,
-      ],
-      { cwd: root, detached: true, stdio: ['ignore', log, log] },
-    );
-    child.unref();
-    closeSync(log);
-    writeFileSync(join(state, DYNALITE_PID_FILE), String(child.pid));
-    // Reachable is not enough: another process may have taken the port between the check and the spawn.
-    if (!(await waitUntilReachable(10_000)) || readPid(root, DYNALITE_PID_FILE) === undefined) {
-      fail(`dynalite did not start at ${endpoint} (port taken?); see ${join(state, 'dynalite.log')}`);
-    }
-    say(`DynamoDB API (dynalite) started at ${endpoint}, pid ${child.pid}, data in .local/dynamodb`);
   }
-
-  const stores = await ensureLiteStores({ root, env, envVarsFile });
+  const stores = await ensureLiteStores({ root, env, envVarsFile }).catch((error: unknown) =>
+    fail((error as Error).message),
+  );
+  if (stores.startedPid !== undefined) say(leftRunningNotice(endpoint, stores.startedPid));
   for (const [table, outcome] of Object.entries(stores.seeded.tables)) say(`  table ${table}: ${outcome}`);
   say(
     `Embedded SQL database: ${stores.sqlitePath}${stores.seeded.products !== undefined ? ` (seeded, ${stores.seeded.products} products)` : ' (kept; npm run db:seed rebuilds it)'}`,

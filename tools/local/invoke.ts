@@ -13,7 +13,7 @@ import { findFunction, liteApiAuthorizer, liteEnvironment } from '#infra-local/l
 import { ensureLocalIssuer, localKeyFile } from './identity/ensure-issuer.ts';
 import { fillTokenPlaceholders, hasTokenPlaceholder } from './identity/token-placeholders.ts';
 import { repoRoot } from '#build/paths.ts';
-import { ensureLiteStores } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, leftRunningNotice } from '#infra-local/lite/stores.ts';
 
 const fail = (message: string): never => {
   process.stderr.write(`invoke: ${message}\n`);
@@ -82,7 +82,7 @@ const stores =
         root,
         env,
         envVarsFile: values['env-vars'] ? resolve(values['env-vars']) : undefined,
-      });
+      }).catch((error: unknown) => fail((error as Error).message));
 if (stores && env.SQLITE_PATH !== undefined) env.SQLITE_PATH = stores.sqlitePath;
 
 // The authorizer verifies against the local issuer: make sure one answers (starting it for this run if not),
@@ -105,12 +105,13 @@ try {
   event = JSON.parse(eventText);
 } catch (error) {
   await issuer?.stop();
-  await stores?.stop();
   fail(`cannot use event ${eventFile}: ${(error as Error).message}`);
 }
 process.stderr.write(
-  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}${stores ? `; DynamoDB at ${stores.dynamoEndpoint}${stores.started ? ' (started for this run)' : ''}` : ''}${issuer ? `; issuer ${issuer.url}${issuer.started ? ' (started for this run)' : ''}` : ''}\n`,
+  `invoke: ${fn.name} (${fn.logicalId}) with ${eventFile}${stores ? `; DynamoDB at ${stores.dynamoEndpoint}` : ''}${issuer ? `; issuer ${issuer.url}${issuer.started ? ' (started for this run)' : ''}` : ''}\n`,
 );
+if (stores?.startedPid !== undefined)
+  process.stderr.write(`invoke: ${leftRunningNotice(stores.dynamoEndpoint, stores.startedPid)}\n`);
 
 try {
   const outcome = await invokeLocalLambda({
@@ -136,5 +137,4 @@ try {
   process.exitCode = outcome.ok ? 0 : 1;
 } finally {
   await issuer?.stop();
-  await stores?.stop();
 }

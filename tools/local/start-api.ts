@@ -12,7 +12,7 @@ import { liteApiAuthorizer, liteApiFunctions } from '#infra-local/lite/lite-env.
 import { ensureLocalIssuer } from '#tools/local/identity/ensure-issuer.ts';
 import { repoRoot } from '#build/paths.ts';
 import type { LiteStores } from '#infra-local/lite/stores.ts';
-import { ensureLiteStores } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, leftRunningNotice } from '#infra-local/lite/stores.ts';
 
 const fail = (message: string): never => {
   process.stderr.write(`start-api: ${message}\n`);
@@ -69,7 +69,9 @@ async function serve(): Promise<void> {
 
   const stores: LiteStores[] = [];
   for (const { env } of functions) {
-    const store = await ensureLiteStores({ root, env, envVarsFile });
+    const store = await ensureLiteStores({ root, env, envVarsFile }).catch((error: unknown) =>
+      fail((error as Error).message),
+    );
     if (env.SQLITE_PATH !== undefined) env.SQLITE_PATH = store.sqlitePath;
     stores.push(store);
   }
@@ -79,11 +81,9 @@ async function serve(): Promise<void> {
   try {
     issuer = authorizer ? await ensureLocalIssuer({ root, env: authorizer.env }) : undefined;
   } catch (error) {
-    await Promise.all(stores.map((store) => store.stop()));
     return fail((error as Error).message);
   }
-  const stopStores = () => Promise.all([...stores.map((store) => store.stop()), issuer?.stop()]);
-  const started = stores.find((store) => store.started);
+  const started = stores.find((store) => store.startedPid !== undefined);
 
   const debug = underDebugger();
   let server;
@@ -102,14 +102,13 @@ async function serve(): Promise<void> {
       ...(values.quiet ? { functionLogs: new Writable({ write: (_chunk, _encoding, done) => done() }) } : {}),
     });
   } catch (error) {
-    await stopStores();
+    await issuer?.stop();
     return fail((error as Error).message);
   }
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  say(
-    `start-api: DynamoDB at ${stores[0]!.dynamoEndpoint}${started ? ' (dynalite started for this server, in memory)' : ''}`,
-  );
+  say(`start-api: DynamoDB at ${stores[0]!.dynamoEndpoint}`);
+  if (started) say(`start-api: ${leftRunningNotice(started.dynamoEndpoint, started.startedPid!)}`);
   if (authorizer && issuer) {
     say(
       `start-api: every route needs "${authorizer.header}: Bearer <token>" (${authorizer.fn.name}, cached ${authorizer.ttlSeconds} s); issuer ${issuer.url}${issuer.started ? ' (started for this server)' : ''}; a token: npm run token -- --user <uuid> --role price-reader`,
@@ -117,6 +116,9 @@ async function serve(): Promise<void> {
   }
   for (const route of server.routes)
     say(`  ${route.method.padEnd(7)} ${server.url}${route.path}  -> ${route.functionName}`);
+  say(
+    `  GET     ${server.url}/openapi.json  (the API's OpenAPI 3.1 document; ${server.url}/docs to read it)`,
+  );
   say(
     `start-api: ${values['no-watch'] || values['no-build'] ? 'hot reload off' : 'hot reload on (functions/, common/)'}${debug ? ', debugger mode (no function timeout)' : ''}. Ctrl-C stops.`,
   );
@@ -130,7 +132,7 @@ async function serve(): Promise<void> {
     say('start-api: stopping');
     void server
       .close()
-      .then(stopStores)
+      .then(() => issuer?.stop())
       .then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

@@ -1,7 +1,8 @@
 // Runs the Postman collection (infra-local/postman/) headless with newman against start-api, as CI does:
-// the server and its stores (dynalite, node:sqlite) start on free ports in a temp folder, so a developer's
-// running `npm run start-api` or `dev:env` is never touched. A local issuer of its own signs the tokens the
-// collection's variables carry (each role's, expired, forged, wrong audience). Exits non-zero on any failure.
+// the server and its stores (DynamoDB Local, node:sqlite) start on free ports in a temp folder, so a
+// developer's running `npm run start-api` or `dev:env` is never touched. A local issuer of its own signs the
+// tokens the collection's variables carry (each role's, expired, forged, wrong audience). Every response
+// newman receives is also checked against openapi.json. Exits non-zero on any failure or contract violation.
 // Usage: node tools/local/test-api.ts [--no-build] [--verbose]
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +13,7 @@ import { testApiAuthorizer, testApiFunctions } from '#testing/api-functions.ts';
 import { startLocalIssuer } from '#tools/local/identity/issuer.ts';
 import { signInWithAuthorizationCode } from '#tools/local/identity/authorization-code.ts';
 import { TestStores } from '#testing/test-stores.ts';
+import { OpenApiContract } from '#testing/openapi-contract.ts';
 import { startApiServer } from '#infra-local/lite/api-server.ts';
 import { repoRoot } from '#build/paths.ts';
 
@@ -71,8 +73,11 @@ try {
   });
   try {
     process.stderr.write(`test:api: start-api on ${server.url}, running ${collection}\n`);
+    const contract = new OpenApiContract();
+    const violations: string[] = [];
+    let checked = 0;
     const summary = await new Promise<NewmanRunSummary>((resolve, reject) => {
-      newman.run(
+      const run = newman.run(
         {
           collection,
           envVar: [
@@ -86,9 +91,32 @@ try {
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );
+      run.on('request', (error, args) => {
+        if (error || !args.response) return;
+        checked += 1;
+        const url = new URL(args.request.url.toString());
+        const headers = Object.fromEntries(
+          args.response.headers.all().map((header) => [header.key, header.value] as const),
+        );
+        violations.push(
+          ...contract
+            .violations({
+              method: args.request.method,
+              path: url.pathname,
+              status: args.response.code,
+              headers,
+              body: args.response.stream?.toString('utf8') ?? '',
+            })
+            .map((problem) => `${args.item.name}: ${problem}`),
+        );
+      });
     });
     const { assertions, requests } = summary.run.stats;
-    const failed = assertions.failed + requests.failed + summary.run.failures.length;
+    const failed = assertions.failed + requests.failed + summary.run.failures.length + violations.length;
+    for (const violation of violations) process.stderr.write(`openapi: ${violation}\n`);
+    process.stdout.write(
+      `openapi: ${checked - violations.length} of ${checked} responses match openapi.json\n`,
+    );
     process.stdout.write(
       `newman: ${assertions.total - assertions.failed} passed, ${assertions.failed} failed\n`,
     );

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { ZodError } from 'zod';
-import { PRIMARY_REGION } from './constants.ts';
-import { ReleaseError, UsageError } from './errors.ts';
+import { ENVIRONMENTS, PRIMARY_REGION, type Environment } from './constants.ts';
+import { RecordWriterError, ReleaseError, UsageError } from './errors.ts';
 import { createVaultS3Client } from './s3-client.ts';
 import { Vault } from './vault.ts';
 
@@ -48,6 +48,27 @@ export function vaultFrom(opts: { bucket?: string | undefined; endpoint?: string
   const endpoint = opts.endpoint ?? process.env.VAULT_S3_ENDPOINT;
   const region = process.env.VAULT_REGION ?? PRIMARY_REGION;
   return new Vault({ bucket, s3: createVaultS3Client({ endpoint, region }) });
+}
+
+/**
+ * The vault for a command that writes `env`'s promotion records. In CI each job names the stage it acts for
+ * in RELEASE_STAGE (its GitHub environment, whose AWS role may write only that stage's records); a command
+ * asked to write another stage's records is refused before anything happens.
+ */
+export function stageVaultFrom(
+  opts: { bucket?: string | undefined; endpoint?: string | undefined },
+  env: string,
+): Vault {
+  if (!(ENVIRONMENTS as readonly string[]).includes(env)) {
+    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}`);
+  }
+  const own = process.env.RELEASE_STAGE;
+  if (own && own !== env) {
+    throw new RecordWriterError(
+      `this job acts for the ${own} stage (RELEASE_STAGE) and may not write ${env} promotion records`,
+    );
+  }
+  return vaultFrom(opts).forStage(env as Environment);
 }
 
 /** Who is acting and in which run: the GitHub Actions context in CI, the local user otherwise. */

@@ -21,12 +21,13 @@ export const REQUIRED_PREVIOUS_STAGE = { qa: null, uat: 'qa', prod: 'uat' } as c
 >;
 
 /**
- * The environment whose smoke-passed record (in the vault) a deployment requires: the same stage order the
- * tags enforce, checked again at deploy time so a manual `npm run deploy` cannot skip a stage either.
+ * The environment whose smoke-passed record (in the vault) a deployment requires, for every function it
+ * deploys: the same stage order the tags enforce, checked again at deploy time so a manual `npm run deploy`
+ * cannot skip a stage either. QA needs DEV, which deploys every function, so nothing reaches QA untested.
  */
 export const DEPLOY_PREREQUISITE = {
   dev: null,
-  qa: null,
+  qa: 'dev',
   uat: 'qa',
   prod: 'uat',
   dr: 'prod',
@@ -46,7 +47,26 @@ export const LIVE_ALIAS = 'live';
 
 /** Under the version prefix of the vault. */
 export const MANIFEST_FILE = 'manifest.json';
+/**
+ * Written once, right after the manifest, by the first upload: every zip's SHA-256. Deploy compares the
+ * manifest with it, so a manifest replaced afterwards is refused. Outside `promotions/`, so no deploy role
+ * can write it.
+ */
+export const PINNED_CHECKSUMS_FILE = 'checksums.json';
 export const PROMOTIONS_PREFIX = 'promotions/';
+
+/**
+ * Environments whose `live` alias moves gradually through AWS CodeDeploy: 10% of the traffic for 5 minutes,
+ * then 100%, rolled back by CodeDeploy when one of the deployment group's alarms fires.
+ */
+export const GRADUAL_ENVIRONMENTS: readonly Environment[] = ['prod'];
+
+/** CodeDeploy names the infra/ stack creates: one application per stage, one deployment group per function. */
+export const codeDeployApplication = (env: Environment): string => `pricing-${env}`;
+export const codeDeployGroup = (baseName: string, env: Environment): string => `${baseName}-${env}`;
+
+/** What the local target and the docs call the canary that CodeDeploy's Canary10Percent5Minutes runs. */
+export const CANARY = { percent: 10, minutes: 5 } as const;
 
 /** The payload every function answers without touching its business logic. */
 export const HEALTH_CHECK_EVENT = { health_check: true } as const;

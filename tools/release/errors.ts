@@ -26,3 +26,13 @@ export class DeploymentError extends ReleaseError {
 export class SmokeTestError extends ReleaseError {
   override name = 'SmokeTestError';
 }
+
+/** Traffic did not move to the new version (for PROD: the canary was rolled back, usually by an alarm). */
+export class TrafficShiftError extends ReleaseError {
+  override name = 'TrafficShiftError';
+}
+
+/** A process tried to write promotion records for a stage other than its own. */
+export class RecordWriterError extends ReleaseError {
+  override name = 'RecordWriterError';
+}

@@ -26,6 +26,16 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
+/** `s3://<vault>/<version>/checksums.json`: the SHA-256 of every zip, as the first upload saw it. */
+export const PinnedChecksumsSchema = z.object({
+  version: ReleaseVersionSchema,
+  pinnedAt: z.iso.datetime(),
+  builder: z.string().min(1),
+  manifestSha256: Sha256HexSchema,
+  files: z.array(ManifestFileSchema).min(1),
+});
+export type PinnedChecksums = z.infer<typeof PinnedChecksumsSchema>;
+
 export const PromotionFunctionSchema = z.object({
   functionName: z.string().min(1),
   file: z.string().min(1),

@@ -1,7 +1,7 @@
 import { liteEnvironment } from '#infra-local/lite/lite-env.ts';
 import { templatePath } from '#build/paths.ts';
 import { readTemplate } from '#build/template.ts';
-import { ensureLiteStores, startDynalite } from '#infra-local/lite/stores.ts';
+import { ensureLiteStores, startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { startLocalIssuer } from '#tools/local/identity/issuer.ts';
 
 export interface RehearsalStores {
@@ -11,13 +11,13 @@ export interface RehearsalStores {
 }
 
 /**
- * Lite stores for the rehearsal's smoke tests: a private dynalite on an ephemeral port (so a running
+ * Lite stores for the rehearsal's smoke tests: a private DynamoDB Local and local issuer on ephemeral ports (so a running
  * `npm run dev:env` or another rehearsal is never touched) and the embedded SQL file, seeded as lite mode does.
  * Functions get their template + lite.json environment, as `npm run invoke` gives them.
  */
 export async function startRehearsalStores(root: string): Promise<RehearsalStores> {
   const functions = readTemplate(templatePath(root));
-  const dynamo = await startDynalite({ port: 0 });
+  const dynamo = await startLocalDynamo({ port: 0 });
   // The authorizer's health check fetches the key set: a private issuer, like the private stores.
   const issuer = await startLocalIssuer({ port: 0 });
   try {

@@ -8,7 +8,8 @@ import { deployVersion } from './deploy.ts';
 import { LocalTarget, type LocalInvoke } from './deploy-targets/local.ts';
 import { invokeLocalLambda } from '#infra-local/lite/lambda-runtime.ts';
 import { templatePath } from '#build/paths.ts';
-import { ReleaseError, SmokeTestError, UsageError } from './errors.ts';
+import { ReleaseError, UsageError } from './errors.ts';
+import { approvalFunctions } from './promotions.ts';
 import { createGitRunner } from './git.ts';
 import { startLocalS3 } from './local-s3.ts';
 import { startRehearsalStores } from './rehearsal-env.ts';
@@ -30,6 +31,11 @@ export interface RehearsalOptions {
   /** Runs the build once; by default `npm run build` in the source repo. */
   build?: () => Promise<void>;
   failAt?: Environment;
+  /**
+   * Makes a (simulated) CloudWatch alarm fire during PROD's canary, so the canary is rolled back. The canary
+   * needs a version already live in PROD: continue (`keep`) from a rehearsal that reached PROD.
+   */
+  canaryAlarm?: boolean;
   /**
    * Continue from the previous rehearsal in `root` (its vault, tags and deployed versions) instead of starting
    * clean: the new version lands on top of the last one, so a failure rolls back to a real previous version.
@@ -150,6 +156,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       root: path.join(opts.root, 'targets'),
       invoke,
       logs,
+      alarm: async (dep) =>
+        opts.canaryAlarm ? `${dep.functionName}-Errors (simulated by --canary-alarm)` : null,
       envFor: (fn) => {
         const dash = fn.lastIndexOf('-');
         const env = fn.slice(dash + 1) as Environment;
@@ -165,8 +173,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     for (const env of ENVIRONMENTS) {
       const promotion = env === 'qa' || env === 'uat' || env === 'prod' ? (env as PromotionTarget) : null;
       const tag = promotion ? computeStageTag(await listTags(git), version, promotion) : null;
+      // Each stage writes its own records only, as each stage's deploy role does in AWS.
+      const stageVault = vault.forStage(env);
       if (promotion) {
-        await vault.recordPromotion({
+        await stageVault.recordPromotion({
           version,
           environment: env,
           result: 'approved',
@@ -174,12 +184,12 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
           at: vault.now().toISOString(),
           run: 'rehearsal',
           commit,
-          functions: [],
+          functions: approvalFunctions(manifest, env),
         });
       }
       try {
         await deployVersion({
-          vault,
+          vault: stageVault,
           target,
           env,
           version,
@@ -188,7 +198,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
           log: (l) => log(`   [${env}] ${l}`),
         });
       } catch (err) {
-        if (!(err instanceof SmokeTestError) && !(err instanceof ReleaseError)) throw err;
+        if (!(err instanceof ReleaseError)) throw err;
         haltedAt = env;
         failure = err.message;
         log(`   [${env}] pipeline halted: ${err.message}`);

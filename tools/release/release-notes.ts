@@ -1,8 +1,10 @@
 import type { Manifest, PromotionRecord } from './model.ts';
+import { stageVerdicts } from './promotions.ts';
 
-/** True once DR runs the version: the release is then "globally synced". */
+/** True once DR runs the version, by its latest records: the release is then "globally synced". */
 export function isGloballySynced(records: readonly PromotionRecord[]): boolean {
-  return records.some((r) => r.environment === 'dr' && r.result === 'smoke-passed');
+  const verdicts = [...stageVerdicts(records, 'dr').values()];
+  return verdicts.length > 0 && verdicts.every((v) => v.result === 'smoke-passed');
 }
 
 /**

@@ -1,5 +1,6 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { regionFor, type Environment } from './constants.ts';
+import { GRADUAL_ENVIRONMENTS, regionFor, type Environment } from './constants.ts';
 import { AwsLambdaTarget } from './deploy-targets/aws-lambda.ts';
 import { LocalTarget } from './deploy-targets/local.ts';
 import type { DeployTarget } from './deploy-targets/target.ts';
@@ -11,9 +12,11 @@ export function createTarget(
   localRoot = '.local/release',
 ): DeployTarget {
   if (kind === 'local') return new LocalTarget({ root: localRoot });
+  const region = regionFor(env);
   return new AwsLambdaTarget({
-    lambda: new LambdaClient({ region: regionFor(env) }),
+    lambda: new LambdaClient({ region }),
     // The vault bucket lives in the primary region; Lambda can only pull code from a bucket in its own region.
     codeSource: env === 'dr' ? 'bytes' : 's3',
+    ...(GRADUAL_ENVIRONMENTS.includes(env) ? { codeDeploy: new CodeDeployClient({ region }) } : {}),
   });
 }

@@ -8,22 +8,31 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { MANIFEST_FILE, PROMOTIONS_PREFIX } from './constants.ts';
+import { MANIFEST_FILE, PINNED_CHECKSUMS_FILE, PROMOTIONS_PREFIX, type Environment } from './constants.ts';
 import {
   ManifestSchema,
+  PinnedChecksumsSchema,
   PromotionRecordSchema,
   ReleaseVersionSchema,
   type Manifest,
   type ManifestFile,
+  type PinnedChecksums,
   type PromotionRecord,
 } from './model.ts';
-import { ArtifactIntegrityError, ReleaseError, VersionExistsError } from './errors.ts';
+import { ArtifactIntegrityError, RecordWriterError, ReleaseError, VersionExistsError } from './errors.ts';
 import { hexToBase64, sha256Hex } from './hash.ts';
 
 export interface VaultOptions {
   bucket: string;
   s3: S3Client;
   clock?: () => Date;
+  /**
+   * The stage whose promotion records this client may write. In AWS only that stage's deploy role may put
+   * `<version>/promotions/<stage>-*`; the tools refuse the rest too, so a DEV job cannot write "uat passed".
+   */
+  recordsFor?: Environment;
+  /** Keys per listing page (S3's MaxKeys); S3's default is 1000. */
+  pageSize?: number;
 }
 
 export interface UploadRequest {
@@ -51,22 +60,45 @@ function isNotFound(err: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || STATUS_CODE(err) === 404;
 }
 
+/** Same-millisecond records: `qa-<stamp>.json` before `qa-<stamp>-1.json` before `qa-<stamp>-2.json`. */
+function compareKeys(a: string, b: string): number {
+  const n = (key: string) => Number(/-(\d+)\.json$/.exec(key.replace(/Z(?=\.json$)/, 'Z-0'))?.[1] ?? 0);
+  const stem = (key: string) => key.replace(/(Z)(-\d+)?\.json$/, '$1');
+  return stem(a).localeCompare(stem(b)) || n(a) - n(b);
+}
+
 /** The immutable artifact store: `s3://<bucket>/<version>/<function>.zip` plus a manifest and promotion records. */
 export class Vault {
   readonly bucket: string;
   private readonly s3: S3Client;
   private readonly clock: () => Date;
+  readonly recordsFor: Environment | undefined;
+  private readonly pageSize: number | undefined;
 
-  constructor({ bucket, s3, clock = () => new Date() }: VaultOptions) {
+  constructor({ bucket, s3, clock = () => new Date(), recordsFor, pageSize }: VaultOptions) {
     this.bucket = bucket;
     this.s3 = s3;
     this.clock = clock;
+    this.recordsFor = recordsFor;
+    this.pageSize = pageSize;
+  }
+
+  /** The same vault, writing promotion records for `stage` only. */
+  forStage(stage: Environment): Vault {
+    return new Vault({
+      bucket: this.bucket,
+      s3: this.s3,
+      clock: this.clock,
+      recordsFor: stage,
+      ...(this.pageSize ? { pageSize: this.pageSize } : {}),
+    });
   }
 
   /** True when anything exists under the version prefix; an abandoned build still counts. */
   async versionExists(version: string): Promise<boolean> {
-    // No MaxKeys: 1: a truncated listing makes s3rver mint a DES continuation token, which OpenSSL 3 rejects.
-    const res = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${version}/` }));
+    const res = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${version}/`, MaxKeys: 1 }),
+    );
     return (res.KeyCount ?? res.Contents?.length ?? 0) > 0;
   }
 
@@ -97,23 +129,67 @@ export class Vault {
       builder,
       files,
     });
-    // Written last: a version without a manifest is an interrupted upload, never deployable.
     const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     await this.putOnce(`${version}/${MANIFEST_FILE}`, body, sha256Hex(body), 'application/json');
+    // Written last: a version without its pinned checksums is an interrupted upload, never deployable.
+    const pinned = PinnedChecksumsSchema.parse({
+      version,
+      pinnedAt: manifest.builtAt,
+      builder,
+      manifestSha256: sha256Hex(body),
+      files,
+    });
+    const pin = Buffer.from(`${JSON.stringify(pinned, null, 2)}\n`);
+    await this.putOnce(`${version}/${PINNED_CHECKSUMS_FILE}`, pin, sha256Hex(pin), 'application/json');
+    return manifest;
+  }
+
+  /**
+   * The manifest, checked against the checksums pinned at first upload: the manifest's own SHA-256 and every
+   * zip's name, size and SHA-256 must be the pinned ones. A manifest replaced afterwards is refused.
+   */
+  async readPinnedManifest(version: string): Promise<Manifest> {
+    const manifestBytes = await this.getRequired(version, MANIFEST_FILE);
+    const manifest = this.parseManifest(version, manifestBytes);
+    const pinBytes = await this.getRequired(version, PINNED_CHECKSUMS_FILE, 'checksums were never pinned');
+    const parsed = PinnedChecksumsSchema.safeParse(JSON.parse(Buffer.from(pinBytes).toString('utf8')));
+    if (!parsed.success || parsed.data.version !== version) {
+      throw new ArtifactIntegrityError(`${version}/${PINNED_CHECKSUMS_FILE} is not valid pinned checksums`);
+    }
+    const pinned: PinnedChecksums = parsed.data;
+    const describe = (files: readonly ManifestFile[]) =>
+      JSON.stringify([...files].sort((a, b) => a.name.localeCompare(b.name)));
+    if (
+      sha256Hex(manifestBytes) !== pinned.manifestSha256 ||
+      describe(manifest.files) !== describe(pinned.files)
+    ) {
+      throw new ArtifactIntegrityError(
+        `${version}/${MANIFEST_FILE} differs from the checksums pinned at first upload (${pinned.pinnedAt}): ` +
+          `the manifest was replaced; refusing to deploy ${version}`,
+      );
+    }
     return manifest;
   }
 
   /** The version's manifest, validated; a missing one means the version was never (fully) built. */
   async readManifest(version: string): Promise<Manifest> {
-    let bytes: Uint8Array;
+    return this.parseManifest(version, await this.getRequired(version, MANIFEST_FILE));
+  }
+
+  private async getRequired(version: string, file: string, why?: string): Promise<Uint8Array> {
     try {
-      bytes = await this.getBytes(`${version}/${MANIFEST_FILE}`);
+      return await this.getBytes(`${version}/${file}`);
     } catch (err) {
       if (isNotFound(err)) {
-        throw new ArtifactIntegrityError(`s3://${this.bucket}/${version}/${MANIFEST_FILE} is missing`);
+        throw new ArtifactIntegrityError(
+          `s3://${this.bucket}/${version}/${file} is missing${why ? ` (${why}); refusing to deploy ${version}` : ''}`,
+        );
       }
       throw err;
     }
+  }
+
+  private parseManifest(version: string, bytes: Uint8Array): Manifest {
     const parsed = ManifestSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
     if (!parsed.success) {
       throw new ArtifactIntegrityError(
@@ -153,9 +229,16 @@ export class Vault {
     return { file, bytes, bucket: this.bucket, key, s3VersionId: res.VersionId ?? null };
   }
 
-  /** Stores a promotion record under the version; never overwrites an earlier one. */
+  /** Stores a promotion record of this client's own stage under the version; never overwrites one. */
   async recordPromotion(record: PromotionRecord): Promise<string> {
     const valid = PromotionRecordSchema.parse(record);
+    if (valid.environment !== this.recordsFor) {
+      throw new RecordWriterError(
+        `refusing to write a ${valid.environment} promotion record from ` +
+          `${this.recordsFor ? `the ${this.recordsFor} stage` : 'a client bound to no stage'}: ` +
+          `only ${valid.environment}'s own deploy role writes ${valid.version}/${PROMOTIONS_PREFIX}${valid.environment}-*`,
+      );
+    }
     const stamp = valid.at.replace(/[:.]/g, '-');
     const body = Buffer.from(`${JSON.stringify(valid, null, 2)}\n`);
     for (let n = 0; ; n += 1) {
@@ -177,17 +260,32 @@ export class Vault {
       .sort(semver.compare);
   }
 
-  /** The version's promotion records, oldest first. */
+  /**
+   * The version's promotion records in time order: by `at`, then by key (S3 lists keys in order, and a
+   * record written in the same millisecond as another gets the next `-N` suffix). A record whose key names
+   * another stage than its content is refused: stage roles may only write under their own prefix.
+   */
   async listPromotions(version: string): Promise<PromotionRecord[]> {
     const keys = await this.list({ Prefix: `${version}/${PROMOTIONS_PREFIX}` }, (res) =>
       (res.Contents ?? []).map((c) => c.Key),
     );
-    const records: PromotionRecord[] = [];
+    const records: { key: string; record: PromotionRecord }[] = [];
     for (const key of keys.filter((k) => k.endsWith('.json'))) {
       const bytes = await this.getBytes(key);
-      records.push(PromotionRecordSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))));
+      const record = PromotionRecordSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      if (
+        !key.startsWith(`${version}/${PROMOTIONS_PREFIX}${record.environment}-`) ||
+        record.version !== version
+      ) {
+        throw new ArtifactIntegrityError(
+          `s3://${this.bucket}/${key} holds a ${record.version} ${record.environment} record; refusing a forged record`,
+        );
+      }
+      records.push({ key, record });
     }
-    return records.sort((a, b) => a.at.localeCompare(b.at));
+    return records
+      .sort((a, b) => a.record.at.localeCompare(b.record.at) || compareKeys(a.key, b.key))
+      .map((r) => r.record);
   }
 
   /** Current time from the injected clock, so records and manifests agree with tests. */
@@ -243,7 +341,12 @@ export class Vault {
     let token: string | undefined;
     do {
       const res = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, ...params, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          ...params,
+          ContinuationToken: token,
+          ...(this.pageSize ? { MaxKeys: this.pageSize } : {}),
+        }),
       );
       out.push(...pick(res).filter((v): v is string => typeof v === 'string'));
       token = res.IsTruncated ? res.NextContinuationToken : undefined;

@@ -3,6 +3,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { SourceUnavailableError } from '../../errors/app-errors.ts';
 import type { SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
 import { withDeadline } from './sql-client.ts';
+import type { PasswordSource } from './oracle-password.ts';
+
+/** The password was refused: rotated since the pool was created (or wrong). */
+const isInvalidCredential = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === 'ORA-01017';
 
 /** The subset of oracledb the client uses, so unit tests can pass a fake pool. */
 export interface OracleConnectionLike {
@@ -21,7 +26,8 @@ export type CreateOraclePool = (attributes: oracledb.PoolAttributes) => Promise<
 export interface OracleSettings {
   connectString: string;
   user: string;
-  password: string;
+  /** Asked when a pool is created; again, past its cache, after ORA-01017 (a rotated password). */
+  password: PasswordSource;
   poolMax: number;
   connectTimeoutMs: number;
   callTimeoutMs: number;
@@ -81,8 +87,8 @@ export class OracleSqlClient implements SqlClient {
   }
 
   /** Pool attributes; exported through this method so the sizing and timeouts are testable. */
-  poolAttributes(): oracledb.PoolAttributes {
-    const { connectString, user, password, poolMax, connectTimeoutMs, queueTimeoutMs } = this.settings;
+  poolAttributes(password: string): oracledb.PoolAttributes {
+    const { connectString, user, poolMax, connectTimeoutMs, queueTimeoutMs } = this.settings;
     const connectTimeoutSeconds = Math.max(1, Math.ceil(connectTimeoutMs / 1000));
     return {
       connectString,
@@ -107,12 +113,13 @@ export class OracleSqlClient implements SqlClient {
     await this.getPool();
   }
 
-  private getPool(): Promise<OraclePoolLike> {
+  private getPool(forceFetch = false): Promise<OraclePoolLike> {
     if (!this.pool) {
       this.pool = loadDriver()
-        .then((db) => {
+        .then(async (db) => {
           this.executeOptions ??= executeOptions(db);
-          return this.createPool(this.poolAttributes());
+          const password = await this.settings.password({ forceFetch });
+          return this.createPool(this.poolAttributes(password));
         })
         .then(
           (pool) => {
@@ -129,22 +136,37 @@ export class OracleSqlClient implements SqlClient {
   }
 
   async acquire(): Promise<SqlLease> {
-    const { connectTimeoutMs, queueTimeoutMs, callTimeoutMs } = this.settings;
+    const { callTimeoutMs } = this.settings;
     let connection: OracleConnectionLike;
     try {
-      const pool = await this.getPool();
-      // The driver's own timeouts should fire first; this guard bounds anything they miss.
-      connection = await withDeadline(
-        pool.getConnection(),
-        connectTimeoutMs + queueTimeoutMs,
-        (late) => void late.close().catch(() => undefined),
-        'oracle getConnection',
-      );
+      connection = await this.connect();
     } catch (error) {
-      throw new SourceUnavailableError(error);
+      if (!isInvalidCredential(error)) throw new SourceUnavailableError(error);
+      // The password was rotated: fetch the secret again, past its cache, and rebuild the pool once.
+      this.logger?.warn('Oracle refused the password (ORA-01017); fetching the secret again', {
+        errorCode: 'ORA-01017',
+      });
+      try {
+        await this.close();
+        connection = await this.connect(true);
+      } catch (retryError) {
+        throw new SourceUnavailableError(retryError);
+      }
     }
     connection.callTimeout = callTimeoutMs;
     return new OracleLease(connection, this.executeOptions!, this.logger);
+  }
+
+  private async connect(forceFetch = false): Promise<OracleConnectionLike> {
+    const { connectTimeoutMs, queueTimeoutMs } = this.settings;
+    const pool = await this.getPool(forceFetch);
+    // The driver's own timeouts should fire first; this guard bounds anything they miss.
+    return withDeadline(
+      pool.getConnection(),
+      connectTimeoutMs + queueTimeoutMs,
+      (late) => void late.close().catch(() => undefined),
+      'oracle getConnection',
+    );
   }
 
   stats(): SqlPoolStats {

@@ -4,6 +4,7 @@ import {
   boundedInt,
   loadEnv,
   refineAuditRetention,
+  refineLocalOnly,
   requiredString,
 } from '#common/utils/env.ts';
 
@@ -11,10 +12,13 @@ import {
 export const ConfigServiceEnvSchema = z
   .extend(BaseEnvSchema, {
     CONFIG_TABLE: requiredString(),
-    /** How long a container serves a key it has read before reading it again; 0 turns the cache off. */
-    CONFIG_CACHE_SECONDS: boundedInt(30, 0, 3600),
+    /**
+     * The longest a container serves a key (its value, or that it has none) before reading it again: a
+     * change, maintenanceMode included, reaches every container within this. 0 turns the cache off.
+     */
+    CONFIG_CACHE_SECONDS: boundedInt(60, 0, 3600),
   })
-  .check(z.superRefine(refineAuditRetention));
+  .check(z.superRefine(refineAuditRetention), z.superRefine(refineLocalOnly));
 export type ConfigServiceEnv = z.infer<typeof ConfigServiceEnvSchema>;
 
 export const loadConfigServiceEnv = (env: NodeJS.ProcessEnv = process.env): ConfigServiceEnv =>

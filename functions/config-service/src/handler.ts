@@ -29,7 +29,11 @@ import { ConfigService } from './service.ts';
 // Composition root: runs once per container, during Lambda init.
 const env = loadConfigServiceEnv();
 const kernel = createFunctionKernel(env);
-const configs = new DynamoConfigRepository({ client: kernel.dynamo, tableName: env.CONFIG_TABLE });
+const configs = new DynamoConfigRepository({
+  client: kernel.dynamo,
+  tableName: env.CONFIG_TABLE,
+  auditTable: kernel.auditTable,
+});
 const service = new ConfigService({
   configs,
   cache: new TtlCache<ConfigKey, ConfigItem | undefined>({ ttlMs: env.CONFIG_CACHE_SECONDS * 1000 }),
@@ -48,7 +52,7 @@ const keyOf = (event: HttpEvent): ConfigKey =>
 /** GET /config[?userId=<uuid>]: the latest version of every key. */
 const listConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   parseQuery(event, ReadQuerySchema);
-  const items = await service.list();
+  const items = await service.list({ signal: context.budget.workSignal() });
   context.auditOutcome = { count: items.length };
   return jsonResponse(200, { items });
 };
@@ -57,7 +61,7 @@ const listConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRe
 const getConfig = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   const key = keyOf(event);
   parseQuery(event, ReadQuerySchema);
-  const item = await service.get(key);
+  const item = await service.get(key, { signal: context.budget.workSignal() });
   context.auditOutcome = { version: item.version };
   return jsonResponse(200, item);
 };
@@ -66,7 +70,11 @@ const getConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRes
 const getHistory = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   const key = keyOf(event);
   const query = parseQuery(event, historyQuerySchema(key));
-  const page = await service.history(key, { limit: query.limit, before: query.cursor?.before });
+  const page = await service.history(
+    key,
+    { limit: query.limit, before: query.cursor?.before },
+    { signal: context.budget.workSignal() },
+  );
   const last = page.items.at(-1);
   const nextCursor = page.hasMore && last ? encodeHistoryCursor({ key, before: last.version }) : null;
   context.auditOutcome = { count: page.items.length };
@@ -80,14 +88,23 @@ const putConfig = async (event: HttpEvent, context: AppContext): Promise<HttpRes
     () => parseQuery(event, PutQuerySchema),
     () => parseJsonBody(event, putConfigBodySchema(key)),
   );
+  // The SUCCESS item is stored in the version's own transaction, so it names the version it would write;
+  // if the write fails, the audit middleware writes the failure instead, with the expected version only.
+  context.auditOutcome = { expectedVersion: body.expectedVersion, version: body.expectedVersion + 1 };
+  const audit = context.auditTrail!.successItem();
   context.auditOutcome = { expectedVersion: body.expectedVersion };
-  const item = await service.update({
-    key,
-    value: body.value,
-    expectedVersion: body.expectedVersion,
-    userId: context.caller.userId,
-    requestId: context.awsRequestId,
-  });
+  const item = await service.update(
+    {
+      key,
+      value: body.value,
+      expectedVersion: body.expectedVersion,
+      userId: context.caller.userId,
+      requestId: context.awsRequestId,
+      audit,
+    },
+    { signal: context.budget.workSignal() },
+  );
+  context.auditTrail!.recorded();
   context.auditOutcome = { expectedVersion: body.expectedVersion, version: item.version };
   return jsonResponse(200, item);
 };

@@ -1,5 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditTransactPut } from '#common/adapters/audit-repository.ts';
+import { storedRequestId } from '#common/adapters/stored-item.ts';
+import type { AuditItem } from '#common/models/audit.ts';
 import { ConfigTableKeys } from '#common/constants/config.ts';
 import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import {
@@ -11,7 +14,7 @@ import {
   toConfigRecord,
 } from '#common/models/config.ts';
 import { ConfigUnavailableError } from './errors.ts';
-import type { ConfigHistoryPage, ConfigRepository } from './service.ts';
+import type { CallOptions, ConfigHistoryPage, ConfigRepository, PutVersionOutcome } from './service.ts';
 
 /** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */
 export class CorruptConfigItemError extends Error {
@@ -27,47 +30,81 @@ const PROBE_PARTITION = `${ConfigTableKeys.partitionPrefix}#health-check`;
 /**
  * The only code that talks to the config table. One immutable item per version
  * (`pk = CONFIG#<key>`, `sk = V#<10-digit version>`); "latest" is a Query read backwards with
- * `Limit: 1`; a new version is a put conditional on the item not existing, which is the optimistic lock
- * (no transactions: dynalite has none). Reads are strongly consistent, so a writer never works from a
- * stale latest version. Driver errors become ConfigUnavailableError (503); bad items, CorruptConfigItemError.
+ * `Limit: 1`; a new version is a put conditional on the item not existing, which is the optimistic lock,
+ * written in one TransactWriteItems with its audit item: both are stored or neither. Reads are strongly
+ * consistent, so a writer never works from a stale latest version. Every call takes the request's abort
+ * signal. Driver errors become ConfigUnavailableError (503); bad items, CorruptConfigItemError.
  */
 export class DynamoConfigRepository implements ConfigRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly auditTable: string;
 
-  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; auditTable: string }) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.auditTable = options.auditTable;
   }
 
-  async latest(key: ConfigKey): Promise<ConfigItem | undefined> {
-    const { items } = await this.query(key, { limit: 1, current: true });
+  async latest(key: ConfigKey, options: CallOptions = {}): Promise<ConfigItem | undefined> {
+    const { items } = await this.query(key, { limit: 1, current: true, signal: options.signal });
     return items[0];
   }
 
   async history(
     key: ConfigKey,
     page: { limit: number; before?: number | undefined },
+    options: CallOptions = {},
   ): Promise<ConfigHistoryPage> {
     // One more than asked tells whether an older version exists, so the last page has no cursor.
-    const { items } = await this.query(key, { limit: page.limit + 1, before: page.before, current: false });
+    const { items } = await this.query(key, {
+      limit: page.limit + 1,
+      before: page.before,
+      current: false,
+      signal: options.signal,
+    });
     return { items: items.slice(0, page.limit), hasMore: items.length > page.limit };
   }
 
-  async putVersion(item: ConfigItem, requestId: string): Promise<boolean> {
+  /**
+   * Stores the version and its audit item as one fact. When a condition fails, the transaction's
+   * cancellation reasons carry the stored items: a version carrying our own request id is our own write
+   * whose acknowledgement was lost (the SDK retried a call DynamoDB had carried out); any other is a real
+   * conflict. Anything else is "unavailable", and stored nothing.
+   */
+  async putVersion(
+    item: ConfigItem,
+    requestId: string,
+    options: CallOptions & { audit: AuditItem },
+  ): Promise<PutVersionOutcome> {
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toConfigRecord(item, requestId),
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toConfigRecord(item, requestId),
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            auditTransactPut(this.auditTable, options.audit),
+          ],
         }),
+        { abortSignal: options.signal },
       );
-      return true;
+      return 'written';
     } catch (error) {
       // Matched by name: instanceof fails when two copies of the SDK are loaded.
-      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
-      throw new ConfigUnavailableError(error);
+      if ((error as Error)?.name !== 'TransactionCanceledException') throw new ConfigUnavailableError(error);
+      const [version] =
+        (error as { CancellationReasons?: Array<{ Code?: string; Item?: unknown }> }).CancellationReasons ??
+        [];
+      // Another transaction writing this very version at the same moment is a conflict too.
+      if (version?.Code === 'TransactionConflict') return 'conflict';
+      if (version?.Code !== 'ConditionalCheckFailed') throw new ConfigUnavailableError(error);
+      return storedRequestId(version.Item) === requestId ? 'written' : 'conflict';
     }
   }
 
@@ -88,7 +125,12 @@ export class DynamoConfigRepository implements ConfigRepository {
 
   private async query(
     key: ConfigKey,
-    options: { limit: number; before?: number | undefined; current: boolean },
+    options: {
+      limit: number;
+      before?: number | undefined;
+      current: boolean;
+      signal?: AbortSignal | undefined;
+    },
   ): Promise<{ items: ConfigItem[] }> {
     const { before } = options;
     if (before !== undefined && before <= 1) return { items: [] };
@@ -111,6 +153,7 @@ export class DynamoConfigRepository implements ConfigRepository {
           ConsistentRead: true,
           Limit: options.limit,
         }),
+        { abortSignal: options.signal },
       );
     } catch (error) {
       throw new ConfigUnavailableError(error);

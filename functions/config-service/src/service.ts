@@ -1,3 +1,4 @@
+import type { AuditItem } from '#common/models/audit.ts';
 import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
 import { CONFIG_KEYS, ConfigItemSchema, isConfigKey } from '#common/models/config.ts';
 import { ValidationError } from '#common/errors/app-errors.ts';
@@ -12,14 +13,33 @@ export interface ConfigHistoryPage {
   hasMore: boolean;
 }
 
+/** Per-call options: the request's abort signal, from its time budget. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** `written` also when an earlier attempt of this very request stored it and its answer was lost. */
+export type PutVersionOutcome = 'written' | 'conflict';
+
 /** The port to the config table, implemented by repository-config.ts. Versions are immutable. */
 export interface ConfigRepository {
   /** The highest version of `key`, read strongly consistent; undefined when the key has none. */
-  latest(key: ConfigKey): Promise<ConfigItem | undefined>;
+  latest(key: ConfigKey, options?: CallOptions): Promise<ConfigItem | undefined>;
   /** Up to `limit` versions of `key`, newest first, all below version `before` when it is given. */
-  history(key: ConfigKey, page: { limit: number; before?: number | undefined }): Promise<ConfigHistoryPage>;
-  /** Writes a new version unless that version already exists; false when it does (someone wrote first). */
-  putVersion(item: ConfigItem, requestId: string): Promise<boolean>;
+  history(
+    key: ConfigKey,
+    page: { limit: number; before?: number | undefined },
+    options?: CallOptions,
+  ): Promise<ConfigHistoryPage>;
+  /**
+   * Writes a new version together with its audit item, as one fact, unless that version already exists
+   * (`conflict`: someone else wrote first).
+   */
+  putVersion(
+    item: ConfigItem,
+    requestId: string,
+    options: CallOptions & { audit: AuditItem },
+  ): Promise<PutVersionOutcome>;
   /** Read-only reachability check for the health check. */
   ping(): Promise<void>;
 }
@@ -32,6 +52,8 @@ export interface ConfigUpdate {
   /** The validated id of the person making the change. */
   userId: string;
   requestId: string;
+  /** The SUCCESS audit item of the request, stored in the same transaction as the version. */
+  audit: AuditItem;
 }
 
 /**
@@ -65,20 +87,24 @@ export class ConfigService {
    * key (in parallel, or from the cache), never a Scan: the cost is bounded by the registry's size and
    * does not grow with the number of versions stored.
    */
-  async list(): Promise<ConfigItem[]> {
-    const items = await Promise.all(CONFIG_KEYS.map((key) => this.latest(key)));
+  async list(options: CallOptions = {}): Promise<ConfigItem[]> {
+    const items = await Promise.all(CONFIG_KEYS.map((key) => this.latest(key, options)));
     return items.filter((item): item is ConfigItem => item !== undefined);
   }
 
-  async get(key: ConfigKey): Promise<ConfigItem> {
-    const item = await this.latest(key);
+  async get(key: ConfigKey, options: CallOptions = {}): Promise<ConfigItem> {
+    const item = await this.latest(key, options);
     if (!item) throw new ConfigNotFoundError(`Configuration key ${key} has no value yet.`);
     return item;
   }
 
   /** Versions are read straight from the table: history is for audits, where staleness is not acceptable. */
-  history(key: ConfigKey, page: { limit: number; before?: number | undefined }): Promise<ConfigHistoryPage> {
-    return this.configs.history(key, page);
+  history(
+    key: ConfigKey,
+    page: { limit: number; before?: number | undefined },
+    options: CallOptions = {},
+  ): Promise<ConfigHistoryPage> {
+    return this.configs.history(key, page, options);
   }
 
   /**
@@ -86,7 +112,7 @@ export class ConfigService {
    * (no gap from an expectedVersion that was never read); the conditional put settles a race between two
    * writers that both passed the check: exactly one of them creates the version, the other gets 409.
    */
-  async update(change: ConfigUpdate): Promise<ConfigItem> {
+  async update(change: ConfigUpdate, options: CallOptions = {}): Promise<ConfigItem> {
     const { key, expectedVersion } = change;
     const candidate = {
       key,
@@ -99,7 +125,7 @@ export class ConfigService {
     if (!parsed.success) throw new ValidationError(detailsFromZod(parsed.error, candidate));
     const item = parsed.data;
 
-    const current = await this.configs.latest(key);
+    const current = await this.configs.latest(key, options);
     const currentVersion = current?.version ?? 0;
     if (currentVersion !== expectedVersion) {
       // This container may have served the caller a stale version: make its next read fresh.
@@ -108,13 +134,13 @@ export class ConfigService {
         `Version ${expectedVersion} of ${key} was expected, but the current version is ${currentVersion}. Read it again and retry.`,
       );
     }
-    let written: boolean;
+    let outcome: PutVersionOutcome;
     try {
-      written = await this.configs.putVersion(item, change.requestId);
+      outcome = await this.configs.putVersion(item, change.requestId, { ...options, audit: change.audit });
     } finally {
       this.cache.delete(key);
     }
-    if (!written) {
+    if (outcome === 'conflict') {
       throw new VersionConflictError(
         `Version ${item.version} of ${key} was written by another request first. Read it again and retry.`,
       );
@@ -122,10 +148,10 @@ export class ConfigService {
     return item;
   }
 
-  private async latest(key: ConfigKey): Promise<ConfigItem | undefined> {
+  private async latest(key: ConfigKey, options: CallOptions): Promise<ConfigItem | undefined> {
     const cached = this.cache.get(key);
     if (cached) return cached.value;
-    const item = await this.configs.latest(key);
+    const item = await this.configs.latest(key, options);
     this.cache.set(key, item);
     return item;
   }

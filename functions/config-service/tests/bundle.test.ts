@@ -55,7 +55,7 @@ describe('config-service as built and declared in the SAM template', () => {
     ]);
     expect(fn.environment).toMatchObject({
       CONFIG_TABLE: 'pricing-config-local',
-      CONFIG_CACHE_SECONDS: '30',
+      CONFIG_CACHE_SECONDS: '60',
     });
   });
 

@@ -11,7 +11,7 @@ import {
 import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
-import { TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
+import { TEST_AUDIT_TABLE, TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
 import type { HttpEvent } from '#common/types/lambda.ts';
 import {
   HANDLER,
@@ -36,10 +36,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await stores.close();
 });
-// A fresh in-memory DynamoDB per test: version 1 of every registry key, and no audit items.
+// Fresh tables per test: version 1 of every registry key, and no audit items.
 beforeEach(async () => {
-  await stores.stopDynamo();
-  await stores.startDynamo();
+  await stores.reset();
 });
 
 /** Invokes the real Middy handler and returns the response with the audit items it wrote. */
@@ -774,19 +773,67 @@ describe('failure paths', () => {
     expect(response.body).not.toContain('USD');
   });
 
-  it('when the audit write fails after a PUT, returns 503 AUDIT_UNAVAILABLE; the version written still names its author and request', async () => {
+  it('when the audit table cannot be written, a PUT returns 503 AUDIT_UNAVAILABLE and stores no version (one fact, not two)', async () => {
     const unaudited = await loadHandler(HANDLER, stores.configServiceEnv({ AUDIT_TABLE: 'no-such-audit' }));
 
-    const { response, body, requestId } = await invoke(
+    const { response, body } = await invoke(
       unaudited,
       putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
     );
 
     expect(response.statusCode).toBe(503);
     expect(errorOf(body).code).toBe('AUDIT_UNAVAILABLE');
-    const versions = await stores.configVersions('maintenanceMode');
-    expect(versions.at(-1)).toMatchObject({ version: 2, updatedBy: USER, requestId });
+    expect((await stores.configVersions('maintenanceMode')).map((item) => item.version)).toEqual([1]);
   });
+
+  it('when DynamoDB refuses the audit writes (the role may not write the audit table), a PUT stores no version and returns 503 AUDIT_UNAVAILABLE', async () => {
+    stores.faults.addRule({
+      match: (request) => request.body.includes(TEST_AUDIT_TABLE) && request.operation !== 'DescribeTable',
+      fault: { kind: 'refuse' },
+    });
+
+    const { response, body } = await invoke(
+      handler,
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
+    );
+
+    expect(response.statusCode).toBe(503);
+    expect(errorOf(body).code).toBe('AUDIT_UNAVAILABLE');
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(stores.faults.operations()).toContain('TransactWriteItems');
+    expect((await stores.configVersions('maintenanceMode')).map((item) => item.version)).toEqual([1]);
+    expect(await stores.auditItems()).toEqual([]);
+  });
+
+  it.each(['drop', '500'] as const)(
+    'when the acknowledgement of a stored PUT is lost (%s) and the SDK retries, returns 200 with the version: one version, one SUCCESS audit item',
+    async (how) => {
+      stores.faults.addRule({
+        match: (request) => request.operation === 'TransactWriteItems',
+        fault: { kind: 'lose-ack', how },
+        times: 1,
+      });
+
+      const { response, body, audit, requestId } = await call(
+        putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
+      );
+
+      expect(response.statusCode).toBe(200);
+      expect(body).toMatchObject({ key: 'maintenanceMode', value: true, version: 2 });
+      expect(stores.faults.faulted()).toBe(1);
+      expect(
+        stores.faults.operations().filter((operation) => operation === 'TransactWriteItems'),
+      ).toHaveLength(2);
+      const versions = await stores.configVersions('maintenanceMode');
+      expect(versions.map((item) => [item.version, item.requestId])).toEqual([
+        [1, expect.any(String)],
+        [2, requestId],
+      ]);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ action: 'CONFIG_UPDATE', status: 'SUCCESS', httpStatus: 200 });
+      expect(audit[0]!.outcome).toEqual({ expectedVersion: 1, version: 2 });
+    },
+  );
 
   it('when DynamoDB is down, returns 503 and recovers without a restart once it is back', async () => {
     await stores.stopDynamo();
@@ -803,16 +850,18 @@ describe('failure paths', () => {
 });
 
 describe('health check (direct invoke)', () => {
-  it('when both tables answer, returns 200 naming each check, and writes no audit item', async () => {
+  it('when both tables answer, returns 200 naming each check, and writes only the HEALTH_CHECK item under SYSTEM#DEPLOY', async () => {
     const response = (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       status: 'ok',
-      checks: { configTable: 'ok', auditTable: 'ok' },
+      checks: { configTable: 'ok', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
-    expect(await stores.auditItems()).toEqual([]);
+    expect(await stores.auditItems()).toEqual([
+      expect.objectContaining({ pk: 'SYSTEM#DEPLOY', action: 'HEALTH_CHECK', status: 'SUCCESS' }),
+    ]);
   });
 
   it('when the config table is missing, returns 503 naming the failed check', async () => {
@@ -823,7 +872,7 @@ describe('health check (direct invoke)', () => {
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toEqual({
       status: 'error',
-      checks: { configTable: 'error', auditTable: 'ok' },
+      checks: { configTable: 'error', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
   });

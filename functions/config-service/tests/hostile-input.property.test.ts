@@ -566,7 +566,7 @@ interface Observed extends ObservedResponse {
   hostile: string[];
 }
 
-describe('config-service under hostile input (fast-check, real handler, dynalite)', () => {
+describe('config-service under hostile input (fast-check, real handler, DynamoDB Local)', () => {
   it(`answers ${RUNS} generated requests safely, audits each exactly once, and stores exactly the versions it returned`, async () => {
     const current = new Map<ConfigKey, number>(CONFIG_KEYS.map((key) => [key, 1]));
     /** Every version a 200 returned, by key and version, with the request that wrote it. */

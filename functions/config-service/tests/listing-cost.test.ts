@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONFIG_KEYS, ConfigRegistry } from '#common/models/config.ts';
-import { TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
+import { TEST_AUDIT_TABLE, TEST_CONFIG_TABLE, TestStores } from '#testing/test-stores.ts';
+import { AuditAction, AuditStatus } from '#common/constants/audit.ts';
+import { buildAuditItem } from '#common/models/audit.ts';
 import { localDynamoClient } from '#testing/local-stack.ts';
 import { DynamoConfigRepository } from '../src/repository-config.ts';
 import { ConfigService } from '../src/service.ts';
@@ -39,6 +41,7 @@ beforeAll(async () => {
   repository = new DynamoConfigRepository({
     client: DynamoDBDocumentClient.from(client),
     tableName: TEST_CONFIG_TABLE,
+    auditTable: TEST_AUDIT_TABLE,
   });
 });
 afterAll(async () => {
@@ -68,7 +71,21 @@ describe('GET /config listing cost', () => {
             updatedAt: new Date().toISOString(),
             updatedBy: USER,
           },
-          `history-${version}`,
+          `history-${key}-${version}`,
+          {
+            audit: buildAuditItem({
+              action: AuditAction.ConfigUpdate,
+              status: AuditStatus.Success,
+              subject: { userId: USER, configKey: key },
+              requestId: `history-${key}-${version}`,
+              correlationId: `history-${key}-${version}`,
+              httpStatus: 200,
+              service: 'config-service',
+              stage: 'local',
+              retentionDays: 7,
+              now: new Date(),
+            }),
+          },
         );
       }
     }

@@ -20,10 +20,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await stores.close();
 });
-// A fresh in-memory DynamoDB per test: version 1 of every key, so versions are predictable.
+// Fresh tables per test: version 1 of every key, so versions are predictable.
 beforeEach(async () => {
-  await stores.stopDynamo();
-  await stores.startDynamo();
+  await stores.reset();
 });
 
 /** A fresh container with real log and metric output, as in Lambda (`on-demand` makes cold starts count). */

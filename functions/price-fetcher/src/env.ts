@@ -4,13 +4,14 @@ import {
   SqlEnvSchema,
   loadEnv,
   refineAuditRetention,
+  refineLocalOnly,
   refineSqlEnv,
 } from '#common/utils/env.ts';
 
 /** price-fetcher's environment: the kernel's base and SQL variables, nothing else. */
 export const PriceFetcherEnvSchema = z
   .extend(BaseEnvSchema, SqlEnvSchema.shape)
-  .check(z.superRefine(refineSqlEnv), z.superRefine(refineAuditRetention));
+  .check(z.superRefine(refineSqlEnv), z.superRefine(refineAuditRetention), z.superRefine(refineLocalOnly));
 export type PriceFetcherEnv = z.infer<typeof PriceFetcherEnvSchema>;
 
 export const loadPriceFetcherEnv = (env: NodeJS.ProcessEnv = process.env): PriceFetcherEnv =>

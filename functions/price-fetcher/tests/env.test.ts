@@ -18,8 +18,10 @@ describe('environment configuration (read once, fail fast)', () => {
       AWS_REGION: 'us-east-1',
       LOG_LEVEL: 'INFO',
       AUDIT_RETENTION_DAYS: AUDIT_RETENTION_DAYS_BY_STAGE.local,
-      DB_CONNECT_TIMEOUT_MS: 3000,
+      DB_CONNECT_TIMEOUT_MS: 2000,
       DB_CALL_TIMEOUT_MS: 2000,
+      DB_QUEUE_TIMEOUT_MS: 1000,
+      DYNAMODB_TIMEOUT_MS: 1000,
       DB_POOL_MAX: 2,
     });
   });
@@ -59,16 +61,44 @@ describe('environment configuration (read once, fail fast)', () => {
     expect(() => loadPriceFetcherEnv({ ...localSqlite, STAGE: 'staging' })).toThrow(/STAGE/);
   });
 
-  it('accepts Oracle settings for a deployed stage', () => {
+  const deployedOracle = {
+    ...localSqlite,
+    STAGE: 'prod',
+    PRICE_DB: 'oracle',
+    SQLITE_PATH: '',
+    DYNAMODB_ENDPOINT: '',
+    ORACLE_CONNECT_STRING: 'db:1521/PRICING',
+    ORACLE_USER: 'pricing',
+    ORACLE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:pricing-oracle-AbCdEf',
+  };
+
+  it('accepts Oracle settings for a deployed stage, the password named by its Secrets Manager ARN', () => {
+    const env = loadPriceFetcherEnv(deployedOracle);
+    expect(env.PRICE_DB).toBe('oracle');
+    expect(env.ORACLE_SECRET_ARN).toBe(deployedOracle.ORACLE_SECRET_ARN);
+  });
+
+  it('refuses a password in the environment outside STAGE=local, without printing it', () => {
+    const attempt = () => loadPriceFetcherEnv({ ...deployedOracle, ORACLE_PASSWORD: 'hunter2' });
+    expect(attempt).toThrow(/ORACLE_PASSWORD: is allowed only when STAGE=local/);
+    expect(attempt).not.toThrow(/hunter2/);
+    const noSecret = () => loadPriceFetcherEnv({ ...deployedOracle, ORACLE_SECRET_ARN: '' });
+    expect(noSecret).toThrow(/ORACLE_SECRET_ARN: is required when PRICE_DB=oracle/);
+  });
+
+  it('accepts ORACLE_PASSWORD with STAGE=local, as the Docker mode sets it', () => {
     const env = loadPriceFetcherEnv({
-      ...localSqlite,
-      STAGE: 'prod',
-      PRICE_DB: 'oracle',
-      SQLITE_PATH: '',
-      ORACLE_CONNECT_STRING: 'db:1521/PRICING',
-      ORACLE_USER: 'pricing',
+      ...deployedOracle,
+      STAGE: 'local',
+      ORACLE_SECRET_ARN: '',
       ORACLE_PASSWORD: 'x',
     });
-    expect(env.PRICE_DB).toBe('oracle');
+    expect(env.ORACLE_PASSWORD).toBe('x');
+  });
+
+  it('refuses DYNAMODB_ENDPOINT (dummy credentials) outside STAGE=local', () => {
+    const attempt = () =>
+      loadPriceFetcherEnv({ ...deployedOracle, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
+    expect(attempt).toThrow(/DYNAMODB_ENDPOINT: is allowed only when STAGE=local/);
   });
 });

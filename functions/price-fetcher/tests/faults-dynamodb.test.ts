@@ -28,7 +28,7 @@ interface Outcome extends PhasedOutcome {
   body: string;
 }
 
-describe('DynamoDB taken away mid-run and brought back (persisted dynalite, real handler)', () => {
+describe('DynamoDB taken away mid-run and brought back (DynamoDB Local behind a fault proxy, real handler)', () => {
   it('fails closed while it is down, loses no audit item, and recovers without a restart', async () => {
     // Eight callers keep requests in flight throughout: found and unknown products.
     const { outcomes, certain } = await runDynamoOutage<Outcome>(stores, 100, (run) =>

@@ -5,6 +5,8 @@ import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
+import { recordingProxy } from '#testing/recording-proxy.ts';
+import { invokeChecked } from '#testing/invoke-checked.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
@@ -21,19 +23,11 @@ afterAll(async () => {
   await stores.close();
 });
 
-/** Invokes the real Middy handler. */
-const respond = async (
+/** Invokes the real Middy handler; every answer must match openapi.json. */
+const respond = (
   event = apiEvent({ query: { id: 'PROD-101', userId: USER } }),
   fn: LambdaHandler = handler,
-) => {
-  const context = lambdaContext();
-  const response = (await fn(event, context)) as APIGatewayProxyResult;
-  return {
-    response,
-    body: JSON.parse(response.body) as Record<string, unknown>,
-    requestId: context.awsRequestId,
-  };
-};
+) => invokeChecked(fn, event);
 
 /** Invokes the real Middy handler and returns the response with the audit items it wrote. */
 const call = async (event?: ReturnType<typeof apiEvent>, fn?: LambdaHandler) => {
@@ -43,7 +37,7 @@ const call = async (event?: ReturnType<typeof apiEvent>, fn?: LambdaHandler) => 
 
 const errorOf = (body: unknown) => ErrorBodySchema.parse(body).error;
 
-describe('GET /price through the real handler (node:sqlite + dynalite)', () => {
+describe('GET /price through the real handler (node:sqlite + DynamoDB Local)', () => {
   it('when the product exists, returns 200 with the price and audits SUCCESS', async () => {
     const { response, body, audit, requestId } = await call();
 
@@ -320,17 +314,52 @@ describe('failure paths', () => {
 });
 
 describe('health check (direct invoke)', () => {
-  it('when both stores answer, returns 200 with each check and the version, and writes no audit item', async () => {
-    const before = (await stores.auditItems()).length;
+  it('when both stores answer, returns 200 with each check and the version, and writes one HEALTH_CHECK item under SYSTEM#DEPLOY only', async () => {
+    const before = await stores.auditItems();
     const response = (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       status: 'ok',
-      checks: { priceSource: 'ok', auditTable: 'ok' },
+      checks: { priceSource: 'ok', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
-    expect((await stores.auditItems()).length).toBe(before);
+    const added = (await stores.auditItems()).filter(
+      (i) => !before.some((b) => b.sk === i.sk && b.pk === i.pk),
+    );
+    expect(added).toEqual([
+      expect.objectContaining({
+        pk: 'SYSTEM#DEPLOY',
+        sk: expect.stringMatching(/^AUDIT#\d{4}-\d\d-\d\dT[\d:.]+Z#/),
+        action: 'HEALTH_CHECK',
+        status: 'SUCCESS',
+      }),
+    ]);
+    expect(added[0]).not.toHaveProperty('userId');
+    expect(added[0]).not.toHaveProperty('productId');
+    // The item is a valid audit item: the schema admits the deployment's system partition.
+    expect(AuditItemSchema.parse(added[0]).pk).toBe('SYSTEM#DEPLOY');
+  });
+
+  it('when the role may not PutItem on the audit table, the health check fails (503 naming auditWrite)', async () => {
+    const proxy = await recordingProxy(stores.endpoint, { deny: ['PutItem'] });
+    try {
+      const denied = await loadHandler(
+        HANDLER,
+        stores.priceFetcherEnv({ DYNAMODB_ENDPOINT: proxy.endpoint }),
+      );
+      const response = (await denied({ health_check: true }, lambdaContext())) as APIGatewayProxyResult;
+
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toEqual({
+        status: 'error',
+        checks: { priceSource: 'ok', auditTable: 'ok', auditWrite: 'error' },
+        version: '1.2.3-test',
+      });
+      expect(proxy.operations()).toContain('PutItem');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('when a store is down, returns 503 naming the failed check', async () => {
@@ -343,7 +372,7 @@ describe('health check (direct invoke)', () => {
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toEqual({
       status: 'error',
-      checks: { priceSource: 'error', auditTable: 'ok' },
+      checks: { priceSource: 'error', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
   });

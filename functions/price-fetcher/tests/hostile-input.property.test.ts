@@ -91,7 +91,7 @@ const requestArbitrary = hostileRequest({
   },
 });
 
-describe('GET /price under hostile input (fast-check, real handler, node:sqlite + dynalite)', () => {
+describe('GET /price under hostile input (fast-check, real handler, node:sqlite + DynamoDB Local)', () => {
   it(`answers ${RUNS} generated requests safely, audits each exactly once, and never changes the prices`, async () => {
     const before = pricesFingerprint();
     const observed: (ObservedResponse & { hostile: string[] })[] = [];

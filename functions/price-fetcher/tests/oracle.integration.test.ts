@@ -1,3 +1,4 @@
+import { fixedPassword } from '#common/clients/sql/oracle-password.ts';
 import { OracleSqlClient } from '#common/clients/sql/oracle-client.ts';
 import { SqlPriceRepository } from '../src/repository-sql.ts';
 
@@ -20,7 +21,7 @@ describeWhenOracle('SqlPriceRepository against a real Oracle', () => {
     settings: {
       connectString: ORACLE_CONNECT_STRING ?? '',
       user: ORACLE_USER ?? '',
-      password: ORACLE_PASSWORD ?? '',
+      password: fixedPassword(ORACLE_PASSWORD ?? ''),
       poolMax: 2,
       connectTimeoutMs: 5000,
       callTimeoutMs: 5000,

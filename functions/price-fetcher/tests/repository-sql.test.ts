@@ -1,3 +1,4 @@
+import { fixedPassword } from '#common/clients/sql/oracle-password.ts';
 import type oracledb from 'oracledb';
 import { SourceUnavailableError } from '#common/errors/app-errors.ts';
 import type { OracleConnectionLike, OraclePoolLike } from '#common/clients/sql/oracle-client.ts';
@@ -39,7 +40,7 @@ class FakePool implements OraclePoolLike {
 const settings = {
   connectString: 'db.internal:1521/PRICING',
   user: 'pricing',
-  password: 'secret',
+  password: fixedPassword('secret'),
   poolMax: 2,
   connectTimeoutMs: 2500,
   callTimeoutMs: 2000,

@@ -20,7 +20,7 @@ const envFor = (stage: string, extra: Record<string, string> = {}): NodeJS.Proce
   PRICE_DB: 'oracle',
   ORACLE_CONNECT_STRING: 'db.internal:1521/PRICING',
   ORACLE_USER: 'pricing',
-  ORACLE_PASSWORD: 'from-secrets-manager',
+  ORACLE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pricing-oracle',
   ...extra,
 });
 

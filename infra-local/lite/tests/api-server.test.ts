@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditQuerySchema } from '#tools/audit/model.ts';
 import { queryAuditTrail } from '#tools/audit/query.ts';
@@ -156,6 +157,40 @@ describe('routes of infra-local/local-debug.yaml', () => {
     expect(await stores.auditItemFor(error.requestId)).toEqual([
       expect.objectContaining({ status: 'REJECTED' }),
     ]);
+  });
+
+  it.each(['__proto__', 'toString', 'constructor', 'hasOwnProperty'])(
+    'a query parameter named %s reaches the function (no 502) and gets its structured 400, audited',
+    async (name) => {
+      const response = await httpRequest(
+        authServer.url,
+        `/price?id=PROD-101&userId=${USER}&${name}=1`,
+        withToken(token),
+      );
+
+      expect(response.status).toBe(400);
+      const { error } = ErrorBodySchema.parse(response.json());
+      expect(error.code).toBe('VALIDATION_ERROR');
+      expect(await stores.auditItemFor(error.requestId)).toEqual([
+        expect.objectContaining({ status: 'REJECTED' }),
+      ]);
+    },
+  );
+
+  it('headers named constructor or __proto__ are plain data: the request is served by the function', async () => {
+    const response = await httpRequest(
+      authServer.url,
+      `/price?id=PROD-101&userId=${USER}`,
+      withToken(token, {
+        headers: [
+          ['Host', '127.0.0.1'],
+          ['constructor', '1'],
+          ['__proto__', '1'],
+        ],
+      }),
+    );
+
+    expect(response.status).toBe(200);
   });
 
   it('a repeated query parameter arrives in multiValueQueryStringParameters, so the function refuses it', async () => {
@@ -398,6 +433,40 @@ describe('access log', () => {
   });
 });
 
+describe('the API document', () => {
+  it('serves the committed openapi.json at GET /openapi.json with no token', async () => {
+    const response = await httpRequest(server.url, '/openapi.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.body.toString('utf8')).toBe(readFileSync(join(process.cwd(), 'openapi.json'), 'utf8'));
+  });
+
+  it('serves a readable page at /docs from swagger-ui-dist, with no inline script under its CSP', async () => {
+    const page = await httpRequest(server.url, '/docs');
+    const bundle = await httpRequest(server.url, '/docs/swagger-ui-bundle.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const html = page.body.toString('utf8');
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([
+      'src="/docs/swagger-ui-bundle.js"',
+      'src="/docs/docs-init.js"',
+    ]);
+    expect(scripts.every(([, , inline]) => inline === '')).toBe(true);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript');
+    expect(bundle.body.length).toBeGreaterThan(100_000);
+  });
+
+  it('serves no other file under /docs, and only to GET', async () => {
+    expect((await httpRequest(server.url, '/docs/package.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/docs/../openapi.json')).status).toBe(404);
+    expect((await httpRequest(server.url, '/openapi.json', { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
 describe('the token authorizer, run as API Gateway runs it', () => {
   const OTHER = '11111111-2222-4333-8444-555555555555';
   const deny = { message: 'User is not authorized to access this resource' };
@@ -493,6 +562,19 @@ describe('the token authorizer, run as API Gateway runs it', () => {
     ).toBe(true);
   });
 
+  it('lets a page on an allowed origin read a refusal: the 401 carries its CORS header', async () => {
+    const response = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', APP_ORIGIN]],
+    });
+    const elsewhere = await httpRequest(authServer.url, '/price?id=PROD-101', {
+      headers: [['Origin', 'https://evil.example']],
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('answers a CORS preflight without a token', async () => {
     const response = await httpRequest(authServer.url, '/config/maintenanceMode', {
       method: 'OPTIONS',
@@ -505,5 +587,36 @@ describe('the token authorizer, run as API Gateway runs it', () => {
 
     expect(response.status).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+  });
+});
+
+describe('a bounded request queue', () => {
+  it('answers 503 {"message":"Service Unavailable"} with Retry-After when every environment is busy and the queue is full', async () => {
+    const small = await startApiServer({
+      root: process.cwd(),
+      functions: [{ fn: probe(), env: {} }],
+      port: 0,
+      build: false,
+      poolSize: 1,
+      queueSize: 1,
+      functionLogs: new PassThrough(),
+      log: () => undefined,
+    });
+    try {
+      // One request runs (the probe's /slow outlives its 1 s timeout), one waits, the third finds the queue full.
+      const responses = await Promise.all([
+        httpRequest(small.url, '/slow'),
+        httpRequest(small.url, '/slow'),
+        httpRequest(small.url, '/slow'),
+      ]);
+
+      const refused = responses.filter((response) => response.status === 503);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.json()).toEqual({ message: 'Service Unavailable' });
+      expect(refused[0]!.headers['retry-after']).toBe('1');
+      expect(responses.filter((response) => response.status === 502)).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
   });
 });

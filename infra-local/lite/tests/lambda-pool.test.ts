@@ -1,6 +1,6 @@
 import type { InvokeResult } from '../lambda-runtime.ts';
 import type { ExecutionEnvironment } from '../lambda-pool.ts';
-import { LambdaPool } from '../lambda-pool.ts';
+import { LambdaPool, PoolFullError } from '../lambda-pool.ts';
 
 /** An execution environment whose invocations finish when the test says so. */
 class ManualEnvironment implements ExecutionEnvironment {
@@ -37,9 +37,10 @@ class ManualEnvironment implements ExecutionEnvironment {
   }
 }
 
-const pool = (maxSize = 2) =>
+const pool = (maxSize = 2, maxQueued?: number) =>
   new LambdaPool({
     maxSize,
+    ...(maxQueued === undefined ? {} : { maxQueued }),
     lambda: { codeDir: '/nowhere', handler: 'index.handler', env: {}, functionName: 'fake' },
     create: () => new ManualEnvironment(),
   });
@@ -82,6 +83,26 @@ describe('LambdaPool', () => {
     ManualEnvironment.created[0]!.finishAll();
     ManualEnvironment.created[1]!.finishAll();
     expect(await Promise.all(invocations)).toHaveLength(3);
+  });
+
+  it('refuses at once with PoolFullError when every environment is busy and the queue is full, and serves again once it drains', async () => {
+    const functions = pool(1, 2);
+
+    const served = ['a', 'b', 'c'].map((event) => functions.invoke(event));
+    const refused = functions.invoke('d');
+    await settle();
+
+    await expect(refused).rejects.toBeInstanceOf(PoolFullError);
+    expect(functions.stats()).toEqual({ environments: 1, busy: 1, queued: 2 });
+    for (let round = 0; round < 3; round += 1) {
+      ManualEnvironment.created[0]!.finishAll();
+      await settle();
+    }
+    expect(await Promise.all(served)).toHaveLength(3);
+    const after = functions.invoke('e');
+    await settle();
+    ManualEnvironment.created[0]!.finishAll();
+    expect(await after).toMatchObject({ ok: true });
   });
 
   it('on recycle, lets a busy environment finish on the old code, then stops it and serves from a new one', async () => {

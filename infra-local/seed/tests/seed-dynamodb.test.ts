@@ -9,24 +9,32 @@ import {
   configPartitionKey,
   configVersionSortKey,
 } from '#common/models/config.ts';
-import type { RunningDynalite } from '../../lite/stores.ts';
-import { startDynalite } from '../../lite/stores.ts';
+import { TestStores } from '#testing/test-stores.ts';
 import { SEED_REQUEST_ID, localDynamoClient, seedDynamo } from '../seed-dynamodb.ts';
 
-const AUDIT = 'pricing-audit-seed-test';
-const CONFIG = 'pricing-config-seed-test';
+const AUDIT_BASE = 'pricing-audit-seed-test';
+const CONFIG_BASE = 'pricing-config-seed-test';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
-let dynalite: RunningDynalite;
+let stores: TestStores;
 let doc: DynamoDBDocumentClient;
+let suffix = 0;
+let AUDIT = '';
+let CONFIG = '';
 
-beforeEach(async () => {
-  dynalite = await startDynalite();
-  doc = DynamoDBDocumentClient.from(localDynamoClient(dynalite.endpoint));
+// The run's DynamoDB Local is shared: each test gets tables of its own, as a fresh store would have.
+beforeAll(async () => {
+  stores = await TestStores.start();
+  doc = DynamoDBDocumentClient.from(localDynamoClient(stores.directEndpoint));
 });
-afterEach(async () => {
+beforeEach(() => {
+  suffix += 1;
+  AUDIT = `${AUDIT_BASE}-${suffix}-${process.pid}`;
+  CONFIG = `${CONFIG_BASE}-${suffix}-${process.pid}`;
+});
+afterAll(async () => {
   doc.destroy();
-  await dynalite.close();
+  await stores.close();
 });
 
 const versionsOf = async (key: string): Promise<ConfigRecord[]> => {
@@ -42,7 +50,7 @@ const versionsOf = async (key: string): Promise<ConfigRecord[]> => {
 
 describe('seedDynamo with a config table', () => {
   it('creates both tables and writes a valid version 1 of every registry key, by the seed actor', async () => {
-    const outcome = await seedDynamo(dynalite.endpoint, { audit: AUDIT, config: CONFIG });
+    const outcome = await seedDynamo(stores.directEndpoint, { audit: AUDIT, config: CONFIG });
 
     expect(outcome).toEqual({
       [AUDIT]: 'created',
@@ -68,7 +76,7 @@ describe('seedDynamo with a config table', () => {
   });
 
   it('is idempotent and never overwrites a version written since, nor adds one', async () => {
-    await seedDynamo(dynalite.endpoint, { audit: AUDIT, config: CONFIG });
+    await seedDynamo(stores.directEndpoint, { audit: AUDIT, config: CONFIG });
     const [seeded] = await versionsOf('priceCacheSeconds');
     const later: ConfigRecord = {
       pk: configPartitionKey('priceCacheSeconds'),
@@ -82,7 +90,7 @@ describe('seedDynamo with a config table', () => {
     };
     await doc.send(new PutCommand({ TableName: CONFIG, Item: later }));
 
-    const again = await seedDynamo(dynalite.endpoint, { audit: AUDIT, config: CONFIG });
+    const again = await seedDynamo(stores.directEndpoint, { audit: AUDIT, config: CONFIG });
 
     expect(again).toEqual({
       [AUDIT]: 'exists',
@@ -92,7 +100,7 @@ describe('seedDynamo with a config table', () => {
   });
 
   it('without a config table name, creates the audit table only', async () => {
-    const outcome = await seedDynamo(dynalite.endpoint, { audit: AUDIT });
+    const outcome = await seedDynamo(stores.directEndpoint, { audit: AUDIT });
 
     expect(outcome).toEqual({ [AUDIT]: 'created' });
   });

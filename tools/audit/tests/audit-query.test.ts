@@ -18,6 +18,8 @@ const DAN = '3e9c6eb1-3f4d-4a01-ad84-6f6c4c9c5d04';
 const USERS = [ALICE, BOB, CAROL, DAN];
 const START = Date.parse('2026-03-01T00:00:00.000Z');
 const MINUTE = 60_000;
+/** Twenty years: the fixtures' `expiresAt` lies in the future, so the table's TTL leaves them alone. */
+const FIXTURE_RETENTION_DAYS = 7300;
 
 /**
  * 3,000 items (about 1.3 MB) as the functions write them: 2,600 lookups of PROD-101 by four users, 300 of PROD-102, and 100
@@ -41,7 +43,8 @@ const fixture = (): AuditItem[] =>
       httpStatus: status === AuditStatus.Success ? 200 : status === AuditStatus.NotFound ? 404 : 400,
       service: 'price-fetcher',
       stage: 'test',
-      retentionDays: 7,
+      // DynamoDB Local enforces TTL, as AWS does: March 2026 items must not expire while the test runs.
+      retentionDays: FIXTURE_RETENTION_DAYS,
       now: new Date(START + index * 14 * MINUTE),
       ...(status === AuditStatus.Rejected ? { errorCode: 'VALIDATION_ERROR', rejectedFields: ['id'] } : {}),
     });
@@ -67,7 +70,7 @@ const configFixture = (): AuditItem[] =>
       httpStatus: refused ? 409 : 200,
       service: 'config-service',
       stage: 'test',
-      retentionDays: 7,
+      retentionDays: FIXTURE_RETENTION_DAYS,
       now: new Date(START + index * 180 * MINUTE + 7_000),
       ...(refused ? { errorCode: 'VERSION_CONFLICT' } : {}),
       outcome: update
@@ -139,7 +142,7 @@ const collect = async (raw: Record<string, unknown>, pageSize?: number) => {
 const requestIds = (list: Record<string, unknown>[]) => list.map((item) => item.requestId as string);
 const inRange = (item: AuditItem, from: string, to: string) => item.timestamp >= from && item.timestamp <= to;
 
-describe('audit queries against dynalite with 3,000 items', () => {
+describe('audit queries against DynamoDB Local with 3,000 items', () => {
   it('who looked at PROD-101: every lookup, oldest first, through Query calls on the product index only', async () => {
     const expected = items.filter((item) => item.productId === 'PROD-101');
 
@@ -147,7 +150,7 @@ describe('audit queries against dynalite with 3,000 items', () => {
 
     expect(requestIds(found)).toEqual(requestIds(expected));
     expect(found[0]).toEqual(expected[0]);
-    // 2,600 items are more than one 1 MB page: DynamoDB (and dynalite) page, and every page is one Query.
+    // 2,600 items are more than one 1 MB page: DynamoDB (and DynamoDB Local) page, and every page is one Query.
     expect(pages.length).toBeGreaterThan(1);
     expect(sent).toEqual(pages.map(() => 'QueryCommand'));
   });

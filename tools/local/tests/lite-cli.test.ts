@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dirname } from 'node:path';
 import { dynamoReachable } from '#infra-local/lite/stores.ts';
 import { freePort } from '#testing/free-port.ts';
 import { issuerReachable } from '#tools/local/identity/ensure-issuer.ts';
@@ -27,11 +28,16 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
   let envVars: string;
   let endpoint: string;
   let issuerUrl: string;
+  let state: Record<string, string>;
 
-  beforeEach(async () => {
+  // One DynamoDB Local for the file, as a developer's invokes share the one they start.
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pricing-cli-'));
     endpoint = `http://127.0.0.1:${await freePort()}`;
     issuerUrl = `http://127.0.0.1:${await freePort()}`;
+    state = { LITE_STATE_DIR: join(dir, 'state') };
+  });
+  beforeEach(() => {
     envVars = join(dir, 'env.json');
     writeFileSync(
       envVars,
@@ -42,17 +48,44 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
       }),
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await cli('tools/local/db-stop.ts', [], state);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('invoke:price prints the Lambda result on stdout, starting and then stopping its own stores', async () => {
-    const { code, stdout, stderr } = await cli('tools/local/invoke.ts', [
+  it('without Java, invoke says in one line how to install it, with no stack trace', async () => {
+    // PATH holds node's folder only, so no java is found (CI machines have one in /usr/bin).
+    const { code, stderr } = await cli(
+      'tools/local/invoke.ts',
+      [
+        'price-fetcher',
+        '--event',
+        'infra-local/events/price-event.json',
+        '--env-vars',
+        envVars,
+        '--no-build',
+      ],
+      { ...state, PATH: dirname(process.execPath) },
+    );
+
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('DynamoDB Local needs Java 17+');
+    expect(stderr).toContain('apt-get install default-jre-headless');
+    expect(stderr).toContain('brew install openjdk');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('invoke:price prints the Lambda result on stdout, starting the stores once and leaving them running', async () => {
+    const args = [
       'price-fetcher',
       '--event',
       'infra-local/events/price-event.json',
       '--env-vars',
       envVars,
       '--no-build',
-    ]);
+    ];
+    const { code, stdout, stderr } = await cli('tools/local/invoke.ts', args, state);
 
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as {
@@ -62,8 +95,14 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
-    expect(stderr).toContain('(started for this run)');
-    expect(await dynamoReachable(endpoint)).toBe(false);
+    expect(stderr).toMatch(
+      /DynamoDB Local started at .* left running for the next runs; stop it with: npm run db:stop/,
+    );
+    expect(await dynamoReachable(endpoint)).toBe(true);
+
+    const again = await cli('tools/local/invoke.ts', args, state);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('DynamoDB Local started');
   });
 
   it("invoke authorizer signs the committed events' {{local-token}} placeholders now: valid is an Allow, expired and forged are Unauthorized", async () => {
@@ -115,14 +154,11 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
     const eventFile = join(dir, 'health.json');
     writeFileSync(eventFile, JSON.stringify({ health_check: true }));
 
-    const { code, stdout } = await cli('tools/local/invoke.ts', [
-      'price-fetcher',
-      '--event',
-      eventFile,
-      '--env-vars',
-      envVars,
-      '--no-build',
-    ]);
+    const { code, stdout } = await cli(
+      'tools/local/invoke.ts',
+      ['price-fetcher', '--event', eventFile, '--env-vars', envVars, '--no-build'],
+      state,
+    );
 
     expect(code).toBe(0);
     expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok', version: '9.9.9-override' });
@@ -144,13 +180,22 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
   });
 
   it('dev:env starts the stores once, is safe to run twice, and db:stop stops them', async () => {
-    const env = { LITE_STATE_DIR: join(dir, 'state') };
+    const env = { LITE_STATE_DIR: join(dir, 'dev-env-state') };
+    endpoint = `http://127.0.0.1:${await freePort()}`;
+    writeFileSync(
+      envVars,
+      JSON.stringify({
+        Parameters: { DYNAMODB_ENDPOINT: endpoint },
+        AuthorizerFunction: { JWKS_URL: `${issuerUrl}/jwks`, TOKEN_ISSUER: issuerUrl },
+        PriceFetcherFunction: { SQLITE_PATH: join(dir, 'dev-env.db') },
+      }),
+    );
     try {
       const first = await cli('tools/local/dev-env.ts', ['--env-vars', envVars], env);
       expect(first.code).toBe(0);
       expect(first.stdout).toContain(`Local OIDC issuer started at ${issuerUrl}`);
       expect(await issuerReachable(`${issuerUrl}/jwks`)).toBe(true);
-      expect(first.stdout).toContain(`DynamoDB API (dynalite) started at ${endpoint}`);
+      expect(first.stdout).toMatch(/DynamoDB Local started at .* \(pid \d+\) and left running/);
       expect(first.stdout).toMatch(/table pricing-audit-local: created/);
       expect(first.stdout).toMatch(/seeded, \d+ products/);
 
@@ -163,12 +208,12 @@ describe('lite-mode CLIs (no Docker, nothing started by hand)', () => {
       expect(reseed.stdout).toMatch(/rebuilt from infra-local\/seed\/product-prices\.sql \(\d+ products\)/);
     } finally {
       const stop = await cli('tools/local/db-stop.ts', [], env);
-      expect(stop.stdout).toContain('stopped dynalite');
+      expect(stop.stdout).toContain('stopped DynamoDB Local');
       expect(stop.stdout).toContain('stopped the local OIDC issuer');
     }
     expect(await dynamoReachable(endpoint)).toBe(false);
     expect(await issuerReachable(`${issuerUrl}/jwks`)).toBe(false);
-    const again = await cli('tools/local/db-stop.ts', [], { LITE_STATE_DIR: join(dir, 'state') });
+    const again = await cli('tools/local/db-stop.ts', [], env);
     expect(again.stdout).toContain('nothing running');
   });
 });

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('npm run start-api (tools/local/start-api.ts)', () => {
-  it('starts its own stores when none answer, serves the routes on the given port, logs each request, and stops on SIGTERM', async () => {
+  it('starts the stores when none answer and leaves them running, serves the routes on the given port, logs each request, and stops on SIGTERM', async () => {
     const dynamoPort = await freePort();
     // Nothing answers there yet: start-api starts the issuer itself, on that loopback port.
     const issuerUrl = `http://127.0.0.1:${await freePort()}`;
@@ -53,8 +53,9 @@ describe('npm run start-api (tools/local/start-api.ts)', () => {
       expect(anonymous.status).toBe(401);
       expect(missing.status).toBe(404);
       expect(server.stderr()).toContain(`issuer ${issuerUrl} (started for this server)`);
-      expect(server.stderr()).toContain(
-        `DynamoDB at http://127.0.0.1:${dynamoPort} (dynalite started for this server`,
+      expect(server.stderr()).toContain(`DynamoDB at http://127.0.0.1:${dynamoPort}`);
+      expect(server.stderr()).toMatch(
+        /DynamoDB Local started at .* left running for the next runs; stop it with: npm run db:stop/,
       );
       expect(server.stderr()).toMatch(/GET +http:\/\/127\.0\.0\.1:\d+\/price +-> price-fetcher/);
       expect(server.stderr()).toMatch(/^GET \/price\?id&userId 200 \d+\.\dms price-fetcher$/m);
@@ -62,6 +63,10 @@ describe('npm run start-api (tools/local/start-api.ts)', () => {
       expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
+      execFileSync(process.execPath, ['tools/local/db-stop.ts'], {
+        env: { ...process.env, LITE_STATE_DIR: env.stateDir },
+        stdio: 'ignore',
+      });
       env.cleanup();
     }
   });
@@ -124,7 +129,7 @@ describe('format-response.js', () => {
 describe('invoke --pretty', () => {
   it('prints the result formatted for reading', async () => {
     const env = envVarsFor(stores);
-    // Asynchronous: the test's dynalite answers the function from this process's event loop.
+    // Asynchronous: the test's DynamoDB Local answers the function from this process's event loop.
     const invoke = startCli(
       'tools/local/invoke.ts',
       [

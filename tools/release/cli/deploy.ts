@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, type Environment } from '../constants.ts';
-import { actorAndRun, info, out, required, runCli, vaultFrom } from '../cli-support.ts';
+import { actorAndRun, info, out, required, runCli, stageVaultFrom } from '../cli-support.ts';
 import { deployVersion } from '../deploy.ts';
 import { UsageError } from '../errors.ts';
 import { createTarget } from '../targets.ts';
@@ -24,7 +24,7 @@ runCli(async () => {
   if (values.target !== 'aws' && values.target !== 'local')
     throw new UsageError('--target must be aws or local');
   const outcome = await deployVersion({
-    vault: vaultFrom({ bucket: values.bucket }),
+    vault: stageVaultFrom({ bucket: values.bucket }, env),
     target: createTarget(values.target, env as Environment, values['local-root']),
     env: env as Environment,
     version: required(values.version, 'version'),

@@ -4,7 +4,7 @@ import type { Environment } from '../constants.ts';
 import { info, out, runCli } from '../cli-support.ts';
 import { rehearse } from '../rehearse.ts';
 
-// npm run release:rehearse [-- --fail-at qa] [--keep] [--dist <dir> (skips the build)] [--root .local/rehearsal] [--version vX.Y.Z]
+// npm run release:rehearse [-- --fail-at qa] [--keep] [--canary-alarm] [--dist <dir> (skips the build)] [--root .local/rehearsal] [--version vX.Y.Z]
 runCli(async () => {
   const { values } = parseArgs({
     options: {
@@ -14,6 +14,7 @@ runCli(async () => {
       repo: { type: 'string', default: process.cwd() },
       version: { type: 'string' },
       keep: { type: 'boolean' },
+      'canary-alarm': { type: 'boolean' },
     },
   });
   const result = await rehearse({
@@ -24,6 +25,7 @@ runCli(async () => {
     ...(values['fail-at'] ? { failAt: values['fail-at'] as Environment } : {}),
     ...(values.version ? { version: values.version } : {}),
     keep: Boolean(values.keep),
+    canaryAlarm: Boolean(values['canary-alarm']),
     log: info,
   });
   out(result.statusText);

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS, PROMOTION_RESULTS, type Environment } from '../constants.ts';
+import { PROMOTION_RESULTS, type Environment } from '../constants.ts';
 import { UsageError } from '../errors.ts';
-import { actorAndRun, out, required, runCli, vaultFrom } from '../cli-support.ts';
+import { actorAndRun, out, required, runCli, stageVaultFrom } from '../cli-support.ts';
+import { approvalFunctions } from '../promotions.ts';
 
 // npm run vault:record -- --version vX.Y.Z --env qa --result approved|abandoned [--actor a] [--note text]
-// For the events a human causes: a gate approval, or abandoning a version to the graveyard.
+// For the events a human causes: a gate approval, or abandoning a version to the graveyard. Only the stage's
+// own job may write its records (RELEASE_STAGE in CI; the stage's AWS role enforces it on the bucket).
 runCli(async () => {
   const { values } = parseArgs({
     options: {
@@ -17,17 +19,17 @@ runCli(async () => {
     },
   });
   const env = required(values.env, 'env');
-  if (!(ENVIRONMENTS as readonly string[]).includes(env))
-    throw new UsageError(`--env must be one of ${ENVIRONMENTS}`);
   const result = required(values.result, 'result');
   if (result !== 'approved' && result !== 'abandoned') {
     throw new UsageError(
       `--result must be approved or abandoned (others are written by deploy; all: ${PROMOTION_RESULTS})`,
     );
   }
-  const vault = vaultFrom({ bucket: values.bucket });
+  const vault = stageVaultFrom({ bucket: values.bucket }, env);
   const version = required(values.version, 'version');
-  const manifest = await vault.readManifest(version);
+  // An approval is of the bytes pinned at first upload; it records their checksums, which deploy compares.
+  const manifest =
+    result === 'approved' ? await vault.readPinnedManifest(version) : await vault.readManifest(version);
   const ctx = actorAndRun();
   const key = await vault.recordPromotion({
     version,
@@ -37,7 +39,7 @@ runCli(async () => {
     at: vault.now().toISOString(),
     run: ctx.run,
     commit: manifest.commit,
-    functions: [],
+    functions: result === 'approved' ? approvalFunctions(manifest, env as Environment) : [],
     ...(values.note ? { note: values.note } : {}),
   });
   out(`s3://${vault.bucket}/${key}`);

@@ -7,13 +7,33 @@ import {
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
+  waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { HEALTH_CHECK_EVENT, LIVE_ALIAS } from '../constants.ts';
-import { DeploymentError } from '../errors.ts';
-import { hexToBase64 } from '../hash.ts';
+import {
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  waitUntilDeploymentSuccessful,
+  type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
+import {
+  CANARY,
+  HEALTH_CHECK_EVENT,
+  LIVE_ALIAS,
+  codeDeployApplication,
+  codeDeployGroup,
+} from '../constants.ts';
+import { DeploymentError, TrafficShiftError } from '../errors.ts';
+import { hexToBase64, sha256Hex } from '../hash.ts';
 import { judgeHealthResponse, type SmokeResult } from '../smoke.ts';
 import type { DeployRequest, DeployTarget, FunctionDeployment } from './target.ts';
+
+/** Delays of the SDK waiters, in seconds (their own units); tests shorten them. */
+export interface WaiterTiming {
+  minDelay?: number;
+  maxDelay?: number;
+  maxWaitTime?: number;
+}
 
 export interface AwsLambdaTargetOptions {
   lambda: LambdaClient;
@@ -22,41 +42,45 @@ export interface AwsLambdaTargetOptions {
    * `bytes`: upload the verified bytes, for DR where the vault bucket is in another region.
    */
   codeSource: 's3' | 'bytes';
-  sleep?: (ms: number) => Promise<void>;
-  pollIntervalMs?: number;
-  maxPolls?: number;
+  /**
+   * Set for the environments whose traffic moves gradually: `live` moves through a CodeDeploy deployment
+   * (application `pricing-<env>`, group `<function>-<env>`, Canary10Percent5Minutes with alarm rollback).
+   */
+  codeDeploy?: CodeDeployClient;
+  /** The code update usually takes seconds. */
+  updateWaiter?: WaiterTiming;
+  /** A canary takes its 5 minutes plus CodeDeploy's own steps. */
+  deploymentWaiter?: WaiterTiming;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isNotFound(err: unknown): boolean {
   return (err as { name?: string }).name === 'ResourceNotFoundException';
 }
 
-/** The real target: UpdateFunctionCode, wait, PublishVersion with the expected CodeSha256, move `live`. */
+/** The real target: UpdateFunctionCode, wait, PublishVersion with the expected CodeSha256, then move `live`. */
 export class AwsLambdaTarget implements DeployTarget {
   readonly kind = 'aws-lambda';
   private readonly lambda: LambdaClient;
   private readonly codeSource: 's3' | 'bytes';
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly pollIntervalMs: number;
-  private readonly maxPolls: number;
+  private readonly codeDeploy: CodeDeployClient | undefined;
+  private readonly updateWaiter: WaiterTiming & { maxWaitTime: number };
+  private readonly deploymentWaiter: WaiterTiming & { maxWaitTime: number };
 
-  constructor({
-    lambda,
-    codeSource,
-    sleep = defaultSleep,
-    pollIntervalMs = 2000,
-    maxPolls = 150,
-  }: AwsLambdaTargetOptions) {
+  constructor({ lambda, codeSource, codeDeploy, updateWaiter, deploymentWaiter }: AwsLambdaTargetOptions) {
     this.lambda = lambda;
     this.codeSource = codeSource;
-    this.sleep = sleep;
-    this.pollIntervalMs = pollIntervalMs;
-    this.maxPolls = maxPolls;
+    this.codeDeploy = codeDeploy;
+    this.updateWaiter = { maxWaitTime: 300, ...updateWaiter };
+    this.deploymentWaiter = { maxWaitTime: 1800, ...deploymentWaiter };
   }
 
-  async deploy({ functionName, releaseVersion, artifact }: DeployRequest): Promise<FunctionDeployment> {
+  async publish({
+    baseName,
+    env,
+    functionName,
+    releaseVersion,
+    artifact,
+  }: DeployRequest): Promise<FunctionDeployment> {
     const expected = hexToBase64(artifact.file.sha256);
     const previousVersion = await this.currentAliasVersion(functionName);
 
@@ -91,35 +115,92 @@ export class AwsLambdaTarget implements DeployTarget {
     if (!published.Version || published.CodeSha256 !== expected) {
       throw new DeploymentError(`${functionName}: published version does not carry CodeSha256 ${expected}`);
     }
+    return {
+      baseName,
+      env,
+      functionName,
+      releaseVersion,
+      deployedVersion: published.Version,
+      previousVersion,
+    };
+  }
 
+  async smokeTest(functionName: string, qualifier: string): Promise<SmokeResult> {
+    return invokeHealthCheck(this.lambda, functionName, qualifier);
+  }
+
+  async shiftTraffic(dep: FunctionDeployment, log: (line: string) => void): Promise<void> {
+    const { functionName, deployedVersion, previousVersion } = dep;
     if (previousVersion === null) {
+      // A first deployment has no traffic to shift from: the alias is created on the tested version.
       await this.lambda.send(
         new CreateAliasCommand({
           FunctionName: functionName,
           Name: LIVE_ALIAS,
-          FunctionVersion: published.Version,
+          FunctionVersion: deployedVersion,
         }),
       );
-    } else {
+      return;
+    }
+    if (!this.codeDeploy) {
       await this.lambda.send(
         new UpdateAliasCommand({
           FunctionName: functionName,
           Name: LIVE_ALIAS,
-          FunctionVersion: published.Version,
+          FunctionVersion: deployedVersion,
         }),
       );
+      return;
     }
-    return { functionName, deployedVersion: published.Version, previousVersion };
+    await this.canary(this.codeDeploy, dep, log);
   }
 
-  async smokeTest(functionName: string): Promise<SmokeResult> {
-    return invokeHealthCheck(this.lambda, functionName, LIVE_ALIAS);
+  /** Moves `live` through CodeDeploy: 10% for 5 minutes, then 100%, rolled back by CodeDeploy on an alarm. */
+  private async canary(client: CodeDeployClient, dep: FunctionDeployment, log: (line: string) => void) {
+    const { baseName, env, functionName, deployedVersion, previousVersion } = dep;
+    const applicationName = codeDeployApplication(env);
+    const deploymentGroupName = codeDeployGroup(baseName, env);
+    const content = lambdaAppSpec(functionName, previousVersion!, deployedVersion);
+    const { deploymentId } = await client.send(
+      new CreateDeploymentCommand({
+        applicationName,
+        deploymentGroupName,
+        revision: {
+          revisionType: 'AppSpecContent',
+          appSpecContent: { content, sha256: sha256Hex(Buffer.from(content)) },
+        },
+        description: `${dep.releaseVersion}: ${functionName} live ${previousVersion} -> ${deployedVersion}`,
+      }),
+    );
+    if (!deploymentId) throw new DeploymentError(`${functionName}: CodeDeploy returned no deployment id`);
+    log(
+      `canary ${functionName}: CodeDeploy ${deploymentId} (${applicationName}/${deploymentGroupName}) moves ` +
+        `${CANARY.percent}% of live to version ${deployedVersion} for ${CANARY.minutes} minutes, then 100%`,
+    );
+    try {
+      await waitUntilDeploymentSuccessful({ client, ...this.deploymentWaiter }, { deploymentId });
+    } catch (err) {
+      const info = (await client.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+      const status = info?.status ?? 'unknown';
+      const why = info?.errorInformation
+        ? `${info.errorInformation.code}: ${info.errorInformation.message}`
+        : (err as Error).name;
+      const rollback = info?.rollbackInfo?.rollbackMessage ?? 'live stays on the previous version';
+      throw new TrafficShiftError(
+        `CodeDeploy ${deploymentId} ${status} and rolled back (${why}); ${rollback}`,
+      );
+    }
+    log(`canary ${functionName}: CodeDeploy ${deploymentId} succeeded; live -> ${deployedVersion} at 100%`);
   }
 
   async rollback({ functionName, previousVersion }: FunctionDeployment): Promise<void> {
     if (previousVersion === null) {
       // Nothing served traffic before: removing the alias keeps the failed version unreachable through `live`.
-      await this.lambda.send(new DeleteAliasCommand({ FunctionName: functionName, Name: LIVE_ALIAS }));
+      try {
+        await this.lambda.send(new DeleteAliasCommand({ FunctionName: functionName, Name: LIVE_ALIAS }));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
       return;
     }
     await this.lambda.send(
@@ -144,19 +225,40 @@ export class AwsLambdaTarget implements DeployTarget {
   }
 
   private async waitForUpdate(functionName: string): Promise<void> {
-    for (let poll = 0; poll < this.maxPolls; poll += 1) {
+    try {
+      await waitUntilFunctionUpdatedV2(
+        { client: this.lambda, ...this.updateWaiter },
+        { FunctionName: functionName },
+      );
+    } catch (err) {
+      // The waiter's error is its whole state as JSON; one more read names the reason plainly.
       const fn = await this.lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-      const status = fn.Configuration?.LastUpdateStatus;
-      if (status === 'Successful') return;
-      if (status === 'Failed') {
-        throw new DeploymentError(
-          `${functionName}: code update failed: ${fn.Configuration?.LastUpdateStatusReason ?? 'no reason given'}`,
-        );
-      }
-      await this.sleep(this.pollIntervalMs);
+      const status = fn.Configuration?.LastUpdateStatus ?? 'unknown';
+      const reason =
+        status === 'Failed'
+          ? (fn.Configuration?.LastUpdateStatusReason ?? 'no reason given')
+          : `still ${status} (${(err as Error).name})`;
+      throw new DeploymentError(`${functionName}: code update failed: ${reason}`);
     }
-    throw new DeploymentError(`${functionName}: code update did not finish after ${this.maxPolls} polls`);
   }
+}
+
+/** The AppSpec of a Lambda traffic shift (CodeDeploy's documented JSON form, `version` 0.0). */
+export function lambdaAppSpec(functionName: string, currentVersion: string, targetVersion: string): string {
+  const resources = [
+    {
+      [functionName]: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Name: functionName,
+          Alias: LIVE_ALIAS,
+          CurrentVersion: currentVersion,
+          TargetVersion: targetVersion,
+        },
+      },
+    },
+  ];
+  return `{"version":0.0,"Resources":${JSON.stringify(resources)}}`;
 }
 
 /** Invokes `{"health_check": true}` and judges the answer: an invoke error, a FunctionError or a 5xx fails. */

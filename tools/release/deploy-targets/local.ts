@@ -1,7 +1,13 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HEALTH_CHECK_EVENT } from '../constants.ts';
-import { DeploymentError } from '../errors.ts';
+import {
+  CANARY,
+  GRADUAL_ENVIRONMENTS,
+  HEALTH_CHECK_EVENT,
+  LIVE_ALIAS,
+  type Environment,
+} from '../constants.ts';
+import { DeploymentError, TrafficShiftError } from '../errors.ts';
 import { sha256Hex } from '../hash.ts';
 import { judgeHealthResponse, type SmokeResult } from '../smoke.ts';
 import { readZip } from '../zip-reader.ts';
@@ -33,6 +39,13 @@ export interface LocalTargetOptions {
   timeoutSeconds?: number;
   /** Where the functions' own logs go (lite mode's default is this process's stderr). */
   logs?: Writable;
+  /** Environments whose `live` moves through a canary, as CodeDeploy does in AWS (PROD by default). */
+  gradual?: readonly Environment[];
+  /**
+   * The stand-in for the deployment group's CloudWatch alarms during a canary: the name of an alarm in
+   * ALARM state, or null. None fires by default; the rehearsal's `--canary-alarm` makes one fire.
+   */
+  alarm?: (deployment: FunctionDeployment) => Promise<string | null>;
 }
 
 interface AliasTarget {
@@ -44,11 +57,14 @@ interface AliasTarget {
 /** The local stand-in for a Lambda alias: what `live` points at, and everything it pointed at before. */
 interface AliasPointer extends AliasTarget {
   history: AliasTarget[];
+  /** During a canary: the version that gets `weight` of the traffic (a weighted alias in AWS). */
+  canary?: AliasTarget & { weight: number };
 }
 
 /**
- * The rehearsal target: unpacks the verified zip into a folder per environment and version, keeps the alias
- * as a pointer file, and smoke-tests by invoking the unpacked bundle.
+ * The rehearsal target: unpacks the verified zip into a folder per environment and version (the published
+ * version), smoke-tests by invoking that bundle, then moves the alias, a pointer file (through a simulated
+ * canary in PROD).
  */
 export class LocalTarget implements DeployTarget {
   readonly kind = 'local';
@@ -58,6 +74,8 @@ export class LocalTarget implements DeployTarget {
   private readonly handler: string;
   private readonly timeoutSeconds: number;
   private readonly logs: Writable | undefined;
+  private readonly gradual: readonly Environment[];
+  private readonly alarm: (deployment: FunctionDeployment) => Promise<string | null>;
 
   constructor({
     root,
@@ -66,7 +84,11 @@ export class LocalTarget implements DeployTarget {
     handler = 'index.handler',
     timeoutSeconds = 10,
     logs,
+    gradual = GRADUAL_ENVIRONMENTS,
+    alarm = async () => null,
   }: LocalTargetOptions) {
+    this.gradual = gradual;
+    this.alarm = alarm;
     this.root = root;
     this.envFor = envFor;
     this.invoke = invoke;
@@ -75,7 +97,7 @@ export class LocalTarget implements DeployTarget {
     this.logs = logs;
   }
 
-  async deploy({
+  async publish({
     env,
     baseName,
     functionName,
@@ -86,24 +108,37 @@ export class LocalTarget implements DeployTarget {
     if (sha256Hex(artifact.bytes) !== artifact.file.sha256) {
       throw new DeploymentError(`${functionName}: artifact bytes do not match the manifest; not deploying`);
     }
-    const codeDir = path.join(this.root, env, releaseVersion, baseName);
+    const codeDir = this.codeDir(functionName, releaseVersion);
     await rm(codeDir, { recursive: true, force: true });
     for (const entry of readZip(artifact.bytes)) {
       const file = path.join(codeDir, entry.name);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, entry.data);
     }
+    await writeFile(path.join(codeDir, '.sha256'), artifact.file.sha256);
     const previous = await this.readPointer(functionName);
-    const live = { version: releaseVersion, codeSha256: artifact.file.sha256, codeDir };
-    await this.writePointer(functionName, { ...live, history: [...(previous?.history ?? []), live] });
-    return { functionName, deployedVersion: releaseVersion, previousVersion: previous?.version ?? null };
+    return {
+      baseName,
+      env,
+      functionName,
+      releaseVersion,
+      deployedVersion: releaseVersion,
+      previousVersion: previous?.version ?? null,
+    };
   }
 
-  async smokeTest(functionName: string): Promise<SmokeResult> {
-    const pointer = await this.readPointer(functionName);
-    if (!pointer) return { ok: false, detail: `${functionName} has no live alias` };
+  /** Invokes the bundle of one published version (the release version locally), or the one `live` names. */
+  async smokeTest(functionName: string, qualifier: string): Promise<SmokeResult> {
+    let codeDir: string;
+    if (qualifier === LIVE_ALIAS) {
+      const pointer = await this.readPointer(functionName);
+      if (!pointer) return { ok: false, detail: `${functionName} has no live alias` };
+      codeDir = pointer.codeDir;
+    } else {
+      codeDir = this.codeDir(functionName, qualifier);
+    }
     const res = await this.invoke({
-      codeDir: pointer.codeDir,
+      codeDir,
       handler: this.handler,
       env: this.envFor(functionName),
       event: HEALTH_CHECK_EVENT,
@@ -113,6 +148,39 @@ export class LocalTarget implements DeployTarget {
     });
     if (!res.ok) return { ok: false, detail: `${res.error.errorType}: ${res.error.errorMessage}` };
     return judgeHealthResponse(res.result);
+  }
+
+  async shiftTraffic(dep: FunctionDeployment, log: (line: string) => void): Promise<void> {
+    const { env, functionName, deployedVersion, previousVersion } = dep;
+    const codeDir = this.codeDir(functionName, deployedVersion);
+    const target: AliasTarget = {
+      version: deployedVersion,
+      codeSha256: await readFile(path.join(codeDir, '.sha256'), 'utf8'),
+      codeDir,
+    };
+    const current = await this.readPointer(functionName);
+    const history = current?.history ?? [];
+    if (current && previousVersion !== null && this.gradual.includes(env)) {
+      // A weighted alias: the previous version keeps 90% while the new one takes the canary's share.
+      await this.writePointer(functionName, {
+        ...current,
+        canary: { ...target, weight: CANARY.percent / 100 },
+      });
+      log(
+        `canary ${functionName}: ${CANARY.percent}% of live -> ${deployedVersion} for ${CANARY.minutes} minutes ` +
+          `(simulated locally: the alarms are read once, without waiting)`,
+      );
+      const alarm = await this.alarm(dep);
+      if (alarm) {
+        const { canary: _dropped, ...restored } = current;
+        await this.writePointer(functionName, restored);
+        throw new TrafficShiftError(
+          `canary rolled back: alarm ${alarm} is in ALARM; live stays on ${previousVersion}`,
+        );
+      }
+      log(`canary ${functionName}: no alarm; live -> ${deployedVersion} at 100%`);
+    }
+    await this.writePointer(functionName, { ...target, history: [...history, target] });
   }
 
   async rollback({ functionName, previousVersion }: FunctionDeployment): Promise<void> {
@@ -135,6 +203,11 @@ export class LocalTarget implements DeployTarget {
   private envAndBase(functionName: string): [string, string] {
     const dash = functionName.lastIndexOf('-');
     return [functionName.slice(dash + 1), functionName.slice(0, dash)];
+  }
+
+  private codeDir(functionName: string, version: string): string {
+    const [env, base] = this.envAndBase(functionName);
+    return path.join(this.root, env, version, base);
   }
 
   private pointerPath(functionName: string): string {

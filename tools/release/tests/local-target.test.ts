@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deployVersion } from '../deploy.ts';
 import { LocalTarget } from '../deploy-targets/local.ts';
-import { SmokeTestError } from '../errors.ts';
+import { SmokeTestError, TrafficShiftError } from '../errors.ts';
 import { sha256Hex } from '../hash.ts';
 import { readZip } from '../zip-reader.ts';
 import {
@@ -12,6 +12,7 @@ import {
   UNHEALTHY_HANDLER,
   makeDist,
   makeZip,
+  recordPass,
   runCli,
   startTestVault,
   steppingClock,
@@ -31,16 +32,25 @@ describe('local deploy target', () => {
   });
   afterEach(() => t.close());
 
-  const upload = async (version: string, functions: Record<string, string>) =>
-    t.vault.upload({ version, distDir: await makeDist(functions), commit: COMMIT, builder: 'test' });
-  const deploy = (version: string, env: 'dev' | 'qa' = 'qa') =>
-    deployVersion({ vault: t.vault, target, env, version, actor: 'tester', run: 'local' });
+  /** Uploads a version; unless `fresh`, DEV has passed it (QA's prerequisite). */
+  const upload = async (version: string, functions: Record<string, string>, fresh = false) => {
+    const manifest = await t.vault.upload({
+      version,
+      distDir: await makeDist(functions),
+      commit: COMMIT,
+      builder: 'test',
+    });
+    if (!fresh) await recordPass(t.vault, manifest, 'dev');
+    return manifest;
+  };
+  const deploy = (version: string, env: 'dev' | 'qa' | 'prod' = 'qa', on = target) =>
+    deployVersion({ vault: t.vault.forStage(env), target: on, env, version, actor: 'tester', run: 'local' });
 
   it('unpacks the verified zip per environment and version, points live at it and smoke-tests the bundle', async () => {
     const manifest = await upload('v1.0.0', { 'price-fetcher': HEALTHY_HANDLER });
     const lines: string[] = [];
     await deployVersion({
-      vault: t.vault,
+      vault: t.vault.forStage('qa'),
       target,
       env: 'qa',
       version: 'v1.0.0',
@@ -54,20 +64,70 @@ describe('local deploy target', () => {
     const pointer = JSON.parse(await readFile(path.join(root, 'qa', 'price-fetcher.live.json'), 'utf8'));
     expect(pointer).toMatchObject({ version: 'v1.0.0', codeSha256: manifest.files[0]!.sha256 });
     // The bundle really ran, in its own process, with the environment the target gave it.
-    expect(lines).toContain('smoke price-fetcher-qa: passed (statusCode 200 {"status":"ok","stage":"qa"})');
+    expect(lines).toContain(
+      'smoke price-fetcher-qa version v1.0.0: passed (statusCode 200 {"status":"ok","stage":"qa"})',
+    );
+    // The published version was tested before the alias moved.
+    expect(lines.findIndex((l) => l.startsWith('smoke '))).toBeLessThan(
+      lines.findIndex((l) => l.startsWith('live ')),
+    );
   });
 
-  it('when the new version fails its smoke test, live goes back to the previous version', async () => {
+  it('when the new version fails its smoke test, live never leaves the previous version', async () => {
     await upload('v1.0.0', { 'price-fetcher': HEALTHY_HANDLER });
     await upload('v1.1.0', { 'price-fetcher': UNHEALTHY_HANDLER });
     await deploy('v1.0.0');
     await expect(deploy('v1.1.0')).rejects.toThrow(SmokeTestError);
 
     expect(await target.liveVersion('price-fetcher-qa')).toBe('v1.0.0');
-    await expect(target.smokeTest('price-fetcher-qa')).resolves.toMatchObject({ ok: true });
-    const records = await t.vault.listPromotions('v1.1.0');
+    await expect(target.smokeTest('price-fetcher-qa', 'live')).resolves.toMatchObject({ ok: true });
+    const records = (await t.vault.listPromotions('v1.1.0')).filter((r) => r.environment === 'qa');
     expect(records.map((r) => r.result)).toEqual(['deployed', 'smoke-failed']);
-    expect(records[1]!.functions[0]).toMatchObject({ deployedVersion: 'v1.1.0', rolledBackTo: 'v1.0.0' });
+    expect(records[1]!.functions[0]).toMatchObject({ deployedVersion: 'v1.1.0' });
+    expect(records[1]!.functions[0]!.rolledBackTo).toBeUndefined();
+  });
+
+  it('in PROD live moves through a canary, and an alarm during the canary puts it back', async () => {
+    let alarm: string | null = null;
+    const prod = new LocalTarget({
+      root,
+      envFor: (fn) => ({ STAGE: fn.slice(fn.lastIndexOf('-') + 1) }),
+      alarm: async () => alarm,
+    });
+    const pass = async (version: string) => {
+      const m = await upload(version, { 'price-fetcher': HEALTHY_HANDLER });
+      await recordPass(t.vault, m, 'uat');
+    };
+    await pass('v1.0.0');
+    await pass('v1.1.0');
+    await pass('v1.2.0');
+    const lines: string[] = [];
+    const deployProd = (version: string) =>
+      deployVersion({
+        vault: t.vault.forStage('prod'),
+        target: prod,
+        env: 'prod',
+        version,
+        actor: 'a',
+        run: 'r',
+        log: (l) => lines.push(l),
+      });
+    await deployProd('v1.0.0');
+    expect(lines.some((l) => l.startsWith('canary'))).toBe(false); // nothing live before: no canary
+    await deployProd('v1.1.0');
+    expect(lines).toContain('canary price-fetcher-prod: no alarm; live -> v1.1.0 at 100%');
+    expect(await prod.liveVersion('price-fetcher-prod')).toBe('v1.1.0');
+
+    alarm = 'price-fetcher-prod-Errors';
+    await expect(deployProd('v1.2.0')).rejects.toThrow(TrafficShiftError);
+    expect(await prod.liveVersion('price-fetcher-prod')).toBe('v1.1.0');
+    const pointer = JSON.parse(await readFile(path.join(root, 'prod', 'price-fetcher.live.json'), 'utf8'));
+    expect(pointer.canary).toBeUndefined();
+    const last = (await t.vault.listPromotions('v1.2.0')).at(-1)!;
+    expect(last).toMatchObject({ environment: 'prod', result: 'deploy-failed' });
+    expect(last.note).toBe(
+      'price-fetcher-prod: canary rolled back: alarm price-fetcher-prod-Errors is in ALARM; live stays on v1.1.0',
+    );
   });
 
   it('a crashing handler fails the smoke test with its error', async () => {
@@ -77,7 +137,7 @@ describe('local deploy target', () => {
   });
 
   it('the deploy CLI with --target local deploys only the named function and records the promotion', async () => {
-    await upload('v2.0.0', { 'price-fetcher': HEALTHY_HANDLER, 'config-service': HEALTHY_HANDLER });
+    await upload('v2.0.0', { 'price-fetcher': HEALTHY_HANDLER, 'config-service': HEALTHY_HANDLER }, true);
     const env = {
       VAULT_BUCKET: t.bucket,
       VAULT_S3_ENDPOINT: t.endpoint,
@@ -114,7 +174,7 @@ describe('local deploy target', () => {
     );
     expect(res.status).not.toBe(0);
     expect(res.stderr.trim()).toBe(
-      'error: v3.0.0 cannot be deployed to prod: it has not passed uat (no smoke-passed record in the vault)',
+      'error: v3.0.0 cannot be deployed to prod: price-fetcher.zip has not passed uat (no smoke-passed record in the vault)',
     );
     expect(await target.liveVersion('price-fetcher-prod')).toBeNull();
   });

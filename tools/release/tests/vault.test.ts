@@ -10,6 +10,7 @@ import {
   HEALTHY_HANDLER,
   UNHEALTHY_HANDLER,
   makeDist,
+  recordPass,
   runCli,
   startTestVault,
   steppingClock,
@@ -94,7 +95,13 @@ describe('vault', () => {
       { step: 'finalizeRequest', name: 'captureHeaders' },
     );
     const manifest = await t.vault.upload({ version: 'v1.0.0', distDir: dist, commit: COMMIT, builder: 'b' });
-    expect(seen).toHaveLength(3);
+    // Two zips, the manifest, then the checksums pinned at first upload.
+    expect(seen.map((s) => s.key.split('/').at(-1))).toEqual([
+      'config-service.zip',
+      'price-fetcher.zip',
+      'manifest.json',
+      'checksums.json',
+    ]);
     for (const put of seen) expect(put.headers['if-none-match']).toBe('*');
     const zipPut = seen.find((s) => s.key.endsWith('/price-fetcher.zip'));
     const file = manifest.files.find((f) => f.name === 'price-fetcher.zip')!;
@@ -166,7 +173,7 @@ describe('vault', () => {
       environment: 'dev' | 'qa',
       result: 'deployed' | 'smoke-passed' | 'smoke-failed',
     ) =>
-      t.vault.recordPromotion({
+      t.vault.forStage(environment).recordPromotion({
         version,
         environment,
         result,
@@ -218,12 +225,220 @@ describe('vault', () => {
       run: 'r',
       functions: [],
     };
-    const keys = [await t.vault.recordPromotion(record), await t.vault.recordPromotion(record)];
+    const qa = t.vault.forStage('qa');
+    const keys = [
+      await qa.recordPromotion(record),
+      await qa.recordPromotion(record),
+      await qa.recordPromotion(record),
+    ];
     expect(keys).toEqual([
       'v1.0.0/promotions/qa-2026-01-01T00-00-00-000Z.json',
       'v1.0.0/promotions/qa-2026-01-01T00-00-00-000Z-1.json',
+      'v1.0.0/promotions/qa-2026-01-01T00-00-00-000Z-2.json',
     ]);
-    expect(await t.vault.listPromotions('v1.0.0')).toHaveLength(2);
+    expect(await t.vault.listPromotions('v1.0.0')).toHaveLength(3);
+  });
+
+  describe('a release that cannot be forged', () => {
+    const zipOf = async (handler: string) =>
+      readFile(path.join(await makeDist({ 'price-fetcher': handler }), 'price-fetcher.zip'));
+    const put = (key: string, body: Buffer | string) =>
+      t.client.send(new PutObjectCommand({ Bucket: 'vault', Key: `v1.0.0/${key}`, Body: body }));
+    const deployCli = async (env: string, extra: Record<string, string> = {}) =>
+      runCli(
+        CLI.deploy,
+        ['--env', env, '--version', 'v1.0.0', '--target', 'local', '--local-root', await tempDir('targets-')],
+        { ...cliEnv(), ...extra },
+      );
+    /** What someone with write access to the bucket (or a bucket policy gone wrong) could do: new bytes, and a manifest that agrees with them. */
+    const replaceZipAndManifest = async () => {
+      const evil = await zipOf(UNHEALTHY_HANDLER);
+      const manifest = await t.vault.readManifest('v1.0.0');
+      const files = manifest.files.map((f) =>
+        f.name === 'price-fetcher.zip' ? { ...f, size: evil.length, sha256: sha256(evil) } : f,
+      );
+      const forged = Buffer.from(`${JSON.stringify({ ...manifest, files }, null, 2)}\n`);
+      await put('price-fetcher.zip', evil);
+      await put('manifest.json', forged);
+      return { files, forged };
+    };
+
+    it('a manifest replaced after the first upload is refused: its checksums differ from the pinned ones', async () => {
+      await t.vault.upload({ version: 'v1.0.0', distDir: dist, commit: COMMIT, builder: 'b' });
+      await replaceZipAndManifest();
+      const res = await deployCli('dev');
+      expect(res.status).not.toBe(0);
+      expect(res.stderr).toMatch(
+        /^error: v1\.0\.0\/manifest\.json differs from the checksums pinned at first upload \(.*\): the manifest was replaced; refusing to deploy v1\.0\.0$/m,
+      );
+      // Approving it is refused the same way.
+      const approve = await runCli(
+        CLI.record,
+        ['--version', 'v1.0.0', '--env', 'qa', '--result', 'approved'],
+        cliEnv(),
+      );
+      expect(approve.status).not.toBe(0);
+      expect(approve.stderr).toContain('the manifest was replaced');
+    });
+
+    it('when the pinned checksums are replaced too, the checksums the previous stage passed refuse it', async () => {
+      const manifest = await t.vault.upload({
+        version: 'v1.0.0',
+        distDir: dist,
+        commit: COMMIT,
+        builder: 'b',
+      });
+      await recordPass(t.vault, manifest, 'dev');
+      const { files, forged } = await replaceZipAndManifest();
+      const stored = await t.client.send(
+        new GetObjectCommand({ Bucket: 'vault', Key: 'v1.0.0/checksums.json' }),
+      );
+      const pin = JSON.parse(await stored.Body!.transformToString());
+      await put('checksums.json', JSON.stringify({ ...pin, files, manifestSha256: sha256(forged) }));
+
+      const res = await deployCli('qa');
+      expect(res.status).not.toBe(0);
+      const evil = files.find((f) => f.name === 'price-fetcher.zip')!.sha256;
+      const passed = manifest.files.find((f) => f.name === 'price-fetcher.zip')!.sha256;
+      expect(res.stderr.trim()).toBe(
+        `error: v1.0.0/price-fetcher.zip has sha256 ${evil}, but dev passed ${passed}; refusing to deploy v1.0.0`,
+      );
+    });
+
+    it('a version whose checksums were never pinned is never deployable', async () => {
+      await t.vault.upload({ version: 'v1.0.0', distDir: dist, commit: COMMIT, builder: 'b' });
+      await t.client.send(
+        new PutObjectCommand({
+          Bucket: 'vault',
+          Key: 'v2.0.0/price-fetcher.zip',
+          Body: await zipOf(HEALTHY_HANDLER),
+        }),
+      );
+      await t.client.send(
+        new PutObjectCommand({
+          Bucket: 'vault',
+          Key: 'v2.0.0/manifest.json',
+          Body: (
+            await t.client
+              .send(new GetObjectCommand({ Bucket: 'vault', Key: 'v1.0.0/manifest.json' }))
+              .then((r) => r.Body!.transformToString())
+          ).replace('v1.0.0', 'v2.0.0'),
+        }),
+      );
+      const res = await runCli(
+        CLI.deploy,
+        ['--env', 'dev', '--version', 'v2.0.0', '--target', 'local', '--local-root', await tempDir('t-')],
+        cliEnv(),
+      );
+      expect(res.status).not.toBe(0);
+      expect(res.stderr.trim()).toBe(
+        'error: s3://vault/v2.0.0/checksums.json is missing (checksums were never pinned); refusing to deploy v2.0.0',
+      );
+    });
+
+    it('records are read in time order: a later smoke-failed outranks an earlier pass, and abandoned ends the version', async () => {
+      const manifest = await t.vault.upload({
+        version: 'v1.0.0',
+        distDir: dist,
+        commit: COMMIT,
+        builder: 'b',
+      });
+      await recordPass(t.vault, manifest, 'dev');
+      await recordPass(t.vault, manifest, 'dev', 'smoke-failed');
+      const failed = await deployCli('qa');
+      expect(failed.status).not.toBe(0);
+      expect(failed.stderr).toMatch(
+        /^error: v1\.0\.0 cannot be deployed to qa: config-service\.zip has not passed dev \(its latest dev record, at \S+, is smoke-failed\)$/m,
+      );
+
+      await recordPass(t.vault, manifest, 'dev');
+      const record = await runCli(
+        CLI.record,
+        ['--version', 'v1.0.0', '--env', 'dev', '--result', 'abandoned', '--note', 'wrong discount rule'],
+        { ...cliEnv(), RELEASE_ACTOR: 'erin' },
+      );
+      expect(record.status).toBe(0);
+      const abandoned = await deployCli('qa');
+      expect(abandoned.status).not.toBe(0);
+      expect(abandoned.stderr).toMatch(
+        /^error: v1\.0\.0 was abandoned in dev by erin at \S+; it is never deployed again$/m,
+      );
+    });
+
+    it('only a stage writes its own records: the tools refuse another stage, and a record filed under another stage is refused when read', async () => {
+      const manifest = await t.vault.upload({
+        version: 'v1.0.0',
+        distDir: dist,
+        commit: COMMIT,
+        builder: 'b',
+      });
+      const record = {
+        version: 'v1.0.0',
+        environment: 'uat' as const,
+        result: 'smoke-passed' as const,
+        actor: 'mallory',
+        at: t.vault.now().toISOString(),
+        run: 'dev-run',
+        functions: [],
+      };
+      await expect(t.vault.forStage('dev').recordPromotion(record)).rejects.toThrow(
+        "refusing to write a uat promotion record from the dev stage: only uat's own deploy role writes v1.0.0/promotions/uat-*",
+      );
+      await expect(t.vault.recordPromotion(record)).rejects.toThrow(/from a client bound to no stage/);
+
+      // A DEV job (RELEASE_STAGE=dev) cannot record a UAT approval or deploy UAT either.
+      const dev = { ...cliEnv(), RELEASE_STAGE: 'dev' };
+      const approve = await runCli(
+        CLI.record,
+        ['--version', 'v1.0.0', '--env', 'uat', '--result', 'approved'],
+        dev,
+      );
+      expect(approve.status).not.toBe(0);
+      expect(approve.stderr.trim()).toBe(
+        'error: this job acts for the dev stage (RELEASE_STAGE) and may not write uat promotion records',
+      );
+      expect((await deployCli('uat', { RELEASE_STAGE: 'dev' })).stderr.trim()).toBe(approve.stderr.trim());
+
+      // Written straight to S3 under DEV's prefix (what a DEV role can reach), a "uat passed" is refused on read.
+      await put(
+        'promotions/dev-2026-01-01T00-00-00-000Z.json',
+        JSON.stringify({ ...record, commit: manifest.commit }),
+      );
+      await expect(t.vault.listPromotions('v1.0.0')).rejects.toThrow(
+        's3://vault/v1.0.0/promotions/dev-2026-01-01T00-00-00-000Z.json holds a v1.0.0 uat record; refusing a forged record',
+      );
+    });
+  });
+
+  it('listings page through s3rver continuation tokens; no AWS-facing script runs with the OpenSSL legacy provider', async () => {
+    const paged = await startTestVault('paged', steppingClock(), 2);
+    try {
+      const manifest = await paged.vault.upload({
+        version: 'v1.0.0',
+        distDir: dist,
+        commit: COMMIT,
+        builder: 'b',
+      });
+      for (const env of ['dev', 'qa', 'uat', 'prod', 'dr'] as const)
+        await recordPass(paged.vault, manifest, env);
+      // Five records, two keys per page: s3rver (in its own process) mints DES continuation tokens.
+      const records = await paged.vault.listPromotions('v1.0.0');
+      expect(records.map((r) => r.environment)).toEqual(['dev', 'qa', 'uat', 'prod', 'dr']);
+    } finally {
+      await paged.close();
+    }
+    const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
+    const awsFacing = Object.entries(scripts).filter(([name]) =>
+      /^(deploy|verify|vault:|release:|stack:)/.test(name),
+    );
+    expect(awsFacing.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['deploy', 'verify', 'vault:upload']),
+    );
+    for (const [name, command] of awsFacing)
+      expect({ name, command }).toEqual({
+        name,
+        command: expect.not.stringContaining('openssl-legacy-provider'),
+      });
   });
 
   it('the CLI names the missing bucket instead of guessing', async () => {

@@ -40,7 +40,7 @@ function jobs(text: string): Record<string, string> {
 describe('GitHub Actions workflows', () => {
   it('main, promote and dr-sync exist', () => {
     expect(Object.keys(workflows).sort()).toEqual(['dr-sync.yml', 'main.yml', 'promote.yml']);
-    expect(Object.keys(jobs(workflows['main.yml']!))).toEqual(['changes', 'checks', 'release']);
+    expect(Object.keys(jobs(workflows['main.yml']!))).toEqual(['changes', 'checks', 'build', 'release']);
     expect(Object.keys(jobs(workflows['promote.yml']!))).toEqual(['stage-order', 'promote']);
     expect(Object.keys(jobs(workflows['dr-sync.yml']!))).toEqual(['sync']);
   });
@@ -86,6 +86,70 @@ describe('GitHub Actions workflows', () => {
         });
         expect({ file, name, scoped: /^ {4}permissions:/m.test(job) }).toEqual({ file, name, scoped: true });
       }
+    }
+  });
+
+  it('checkout never leaves credentials in the workspace', () => {
+    for (const [file, text] of Object.entries(workflows)) {
+      const checkouts = text.split(/^\s+- uses: actions\/checkout@/m).slice(1);
+      expect(checkouts.length).toBeGreaterThan(0);
+      for (const step of checkouts) {
+        const block = step.split(/^\s+- /m)[0]!;
+        expect({ file, persist: /persist-credentials: false/.test(block) }).toEqual({ file, persist: true });
+      }
+    }
+  });
+
+  it('jobs that hold an OIDC token never run install scripts and never build; the build is its own job', () => {
+    let oidcJobs = 0;
+    for (const [file, text] of Object.entries(workflows)) {
+      for (const [name, job] of Object.entries(jobs(text))) {
+        if (!/id-token: write/.test(job)) continue;
+        oidcJobs += 1;
+        const installs = [...job.matchAll(/npm ci[^\n]*/g)].map((m) => m[0]);
+        expect(installs.length).toBeGreaterThan(0);
+        for (const line of installs)
+          expect({ file, name, line }).toEqual({
+            file,
+            name,
+            line: expect.stringContaining('--ignore-scripts'),
+          });
+        expect({ file, name, builds: /npm run build/.test(job) }).toEqual({ file, name, builds: false });
+      }
+    }
+    expect(oidcJobs).toBe(3);
+    const main = jobs(workflows['main.yml']!);
+    expect(main.build).toContain('npm run build');
+    expect(main.build).not.toContain('id-token');
+    expect(main.release).toMatch(/needs: \[changes, build\]/);
+    expect(main.release).toContain('sha256sum --check --strict');
+  });
+
+  it('DEV deploys every function of the version, so nothing reaches QA untested', () => {
+    const release = jobs(workflows['main.yml']!).release!;
+    expect(release).toContain('npm run deploy -- --env dev --version "$VERSION"\n');
+    expect(release).not.toContain('--function');
+  });
+
+  it('each deploying job deploys its stack (when infra/ changed) behind the same environment gate, before the code', () => {
+    const deploying = [
+      [jobs(workflows['main.yml']!).release!, 'dev'],
+      [jobs(workflows['promote.yml']!).promote!, '"$TARGET"'],
+      [jobs(workflows['dr-sync.yml']!).sync!, 'dr'],
+    ] as const;
+    for (const [job, env] of deploying) {
+      expect(job).toMatch(/^ {4}environment: /m);
+      expect(job).toContain(`RELEASE_STAGE: `);
+      const plan = job.indexOf(`npm run -s release:stack-plan -- --env ${env}`);
+      const stack = job.indexOf(`npm run stack:deploy -- --env ${env}`);
+      const code = job.indexOf(`npm run deploy -- --env ${env}`);
+      expect({ env, plan: plan > 0, stack: stack > plan, code: code > stack }).toEqual({
+        env,
+        plan: true,
+        stack: true,
+        code: true,
+      });
+      expect(job).toContain("if: steps.stack.outputs.changed == 'true'");
     }
   });
 

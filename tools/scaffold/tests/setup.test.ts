@@ -150,6 +150,8 @@ describe('node setup.js new-function', () => {
       ],
       { LITE_STATE_DIR: join(copy, '.local') },
     );
+    // invoke leaves the DynamoDB Local it started running for the next invoke: stop it, as a developer would.
+    await run(copy, ['tools/local/db-stop.ts'], { LITE_STATE_DIR: join(copy, '.local') });
     expect({ code: invoke.code, stderr: invoke.stderr.slice(-3000) }).toEqual({
       code: 0,
       stderr: expect.any(String),

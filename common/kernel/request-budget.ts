@@ -1,0 +1,52 @@
+/**
+ * Time is a budget, spent from the Lambda deadline backwards (docs/compliance.md, "Time budget"):
+ * - SAFETY_MARGIN_MS before the deadline, the answer and its audit attempt are done;
+ * - before that, the audit write keeps a reserve of its own (`auditReserveMs`);
+ * - the function's own work (Oracle, config reads and writes) gets what remains, never more.
+ * A store that hangs therefore costs at most its share, and the request still ends in an answer.
+ */
+export const SAFETY_MARGIN_MS = 1000;
+
+/** DynamoDB attempts per call (the first and one retry): a retry hides a dropped connection. */
+export const DYNAMODB_MAX_ATTEMPTS = 2;
+
+/** The SDK's backoff before a retry stays below this (standard strategy: up to 100 ms base, jittered). */
+const RETRY_BACKOFF_ALLOWANCE_MS = 250;
+
+/** The longest one DynamoDB call can take: every attempt hits its request timeout, plus the backoff. */
+export const dynamoCallBoundMs = (requestTimeoutMs: number): number =>
+  DYNAMODB_MAX_ATTEMPTS * requestTimeoutMs + RETRY_BACKOFF_ALLOWANCE_MS;
+
+/** When the Lambda context cannot tell (a direct call in a script), assume Lambda's default 3 s. */
+const UNKNOWN_REMAINING_MS = 3000;
+
+export interface RequestBudget {
+  /** Milliseconds left for the function's own work: the audit reserve and the safety margin are kept. */
+  workMs(): number;
+  /** Milliseconds the audit write may take: its reserve, or less if the deadline is nearer. */
+  auditMs(): number;
+  /** Aborts the function's own store calls when its share is spent. */
+  workSignal(): AbortSignal;
+  /** Aborts the audit write when its share is spent. */
+  auditSignal(): AbortSignal;
+}
+
+/** A request's budget, from the time Lambda says remains and the audit write's reserve. */
+export const createRequestBudget = (options: {
+  remainingMs: number | undefined;
+  auditReserveMs: number;
+  now?: () => number;
+}): RequestBudget => {
+  const now = options.now ?? (() => Date.now());
+  const finishBy = now() + (options.remainingMs ?? UNKNOWN_REMAINING_MS) - SAFETY_MARGIN_MS;
+  const left = () => Math.max(0, finishBy - now());
+  const workMs = () => Math.max(0, left() - options.auditReserveMs);
+  const auditMs = () => Math.min(options.auditReserveMs, left());
+  // A zero timeout still lets the SDK start; 1 ms makes "nothing left" fail at once instead.
+  return {
+    workMs,
+    auditMs,
+    workSignal: () => AbortSignal.timeout(Math.max(1, workMs())),
+    auditSignal: () => AbortSignal.timeout(Math.max(1, auditMs())),
+  };
+};

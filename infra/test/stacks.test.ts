@@ -1,0 +1,519 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  AUDIT_INDEX,
+  AUDIT_RETENTION_DAYS,
+  ENVIRONMENTS,
+  LOG_RETENTION_DAYS,
+  METRICS_NAMESPACE,
+  STAGE_LIMITS,
+} from '../src/config.ts';
+import { LOCAL_ONLY_VARIABLES } from '../src/environment.ts';
+import { AUDIT_DENIED_ACTIONS } from '../src/stacks/service-stack.ts';
+import { VAULT_RETENTION_DAYS } from '../src/stacks/vault.ts';
+import { allStatements, asArray, resourcesOf, synthesized } from './helpers.ts';
+
+const { stages, shared, replica } = synthesized();
+const dev = stages.dev;
+const prod = stages.prod;
+const everyTemplate = [shared, replica, ...Object.values(stages)];
+
+describe('tables', () => {
+  test('the audit table is on-demand, PITR, deletion-protected, KMS (customer key), TTL on expiresAt, with the byResource index and a NEW_IMAGE stream', () => {
+    for (const env of ENVIRONMENTS) {
+      stages[env].hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `pricing-audit-${env}`,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: AUDIT_INDEX,
+            KeySchema: [
+              { AttributeName: 'resource', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    }
+  });
+
+  test('the config table is PITR, deletion-protected and KMS-encrypted; both tables are retained and backed up', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'pricing-config-dev',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    });
+    for (const table of Object.values(dev.findResources('AWS::DynamoDB::Table'))) {
+      assert.equal((table as { DeletionPolicy?: string }).DeletionPolicy, 'Retain');
+    }
+    const [[, selection]] = resourcesOf(dev, 'AWS::Backup::BackupSelection') as [
+      [string, Record<string, unknown>],
+    ];
+    const backedUp = JSON.stringify((selection.BackupSelection as { Resources: unknown[] }).Resources);
+    assert.match(backedUp, /AuditTable/);
+    assert.match(backedUp, /ConfigTable/);
+    dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('IAM', () => {
+  test('every function that audits is explicitly denied UpdateItem, DeleteItem and BatchWriteItem on the audit table and its index', () => {
+    for (const env of ENVIRONMENTS) {
+      for (const name of ['PriceFetcherFunctionPolicy', 'ConfigServiceFunctionPolicy']) {
+        const [[, props]] = resourcesOf(stages[env], 'AWS::IAM::ManagedPolicy').filter(([id]) =>
+          id.startsWith(name),
+        ) as [[string, Record<string, unknown>]];
+        const statements = (props.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+        const deny = statements.find((s) => s.Effect === 'Deny');
+        assert.ok(deny, `${env} ${name} has a Deny statement`);
+        assert.deepEqual(asArray(deny.Action as string[]).sort(), [...AUDIT_DENIED_ACTIONS].sort());
+        const resources = JSON.stringify(deny.Resource);
+        assert.match(resources, /AuditTable/);
+        assert.match(resources, new RegExp(`/index/${AUDIT_INDEX}`));
+        for (const allow of statements.filter((s) => s.Effect === 'Allow')) {
+          for (const action of asArray(allow.Action as string[])) {
+            assert.ok(!AUDIT_DENIED_ACTIONS.includes(action), `${env} ${name} allows ${action}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('no Allow statement anywhere (IAM, bucket, key or topic policy) has a wildcard action', () => {
+    for (const template of everyTemplate) {
+      for (const { resource, type, statement } of allStatements(template)) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const action of asArray(statement.Action as string | string[])) {
+          assert.ok(!action.includes('*'), `${type} ${resource} allows ${action}`);
+        }
+      }
+    }
+  });
+
+  test('the stacks create no inline IAM policies and attach no grant-everything table rights', () => {
+    for (const template of everyTemplate) {
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      const text = JSON.stringify(template.toJSON());
+      for (const broad of ['dynamodb:BatchWriteItem"', 'dynamodb:*', 's3:*"', 'kms:*']) {
+        const allowMentions = allStatements(template).filter(
+          (s) =>
+            s.statement.Effect === 'Allow' &&
+            JSON.stringify(s.statement.Action).includes(broad.replace('"', '')),
+        );
+        assert.equal(allowMentions.length, 0, `${broad} allowed somewhere in ${text.slice(0, 40)}`);
+      }
+    }
+  });
+
+  test('only price-fetcher reads the Oracle secret, and only that secret; only config-service writes the config table', () => {
+    const policies = resourcesOf(prod, 'AWS::IAM::ManagedPolicy');
+    const statementsOf = (prefix: string) =>
+      (
+        policies.find(([id]) => id.startsWith(prefix))?.[1].PolicyDocument as {
+          Statement: Record<string, unknown>[];
+        }
+      ).Statement;
+    const secretReads = (prefix: string) =>
+      statementsOf(prefix).filter((s) =>
+        asArray(s.Action as string[]).includes('secretsmanager:GetSecretValue'),
+      );
+    const [read] = secretReads('PriceFetcherFunctionPolicy');
+    assert.ok(read);
+    assert.match((read.Resource as { Ref: string }).Ref, /^OracleSecret/);
+    assert.equal(secretReads('ConfigServiceFunctionPolicy').length, 0);
+    assert.equal(secretReads('AuthorizerFunctionPolicy').length, 0);
+    const configWrites = (prefix: string) => statementsOf(prefix).filter((s) => s.Sid === 'ConfigVersions');
+    assert.equal(configWrites('ConfigServiceFunctionPolicy').length, 1);
+    assert.equal(configWrites('PriceFetcherFunctionPolicy').length, 0);
+    assert.equal(
+      statementsOf('AuthorizerFunctionPolicy').filter((s) => JSON.stringify(s.Action).includes('dynamodb'))
+        .length,
+      0,
+    );
+  });
+});
+
+describe('buckets', () => {
+  test('the vault: Object Lock COMPLIANCE, versioned, SSE-KMS, public access blocked, access-logged, retained', () => {
+    shared.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: Match.stringLikeRegexp('^pricing-vault-'),
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: VAULT_RETENTION_DAYS } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'vault/' }),
+        ReplicationConfiguration: Match.objectLike({ Rules: [Match.objectLike({ Status: 'Enabled' })] }),
+      }),
+    });
+  });
+
+  test('the vault policy denies PutObject without If-None-Match, every DeleteObject*, and plain HTTP', () => {
+    const statements = allStatements(shared).filter(
+      (s) => s.type === 'AWS::S3::BucketPolicy' && JSON.stringify(s.statement).includes('Vault'),
+    );
+    const deny = (pred: (s: Record<string, unknown>) => boolean) =>
+      statements.some(({ statement }) => statement.Effect === 'Deny' && pred(statement));
+    assert.ok(
+      deny(
+        (s) =>
+          asArray(s.Action as string[]).includes('s3:PutObject') &&
+          JSON.stringify(s.Condition) === JSON.stringify({ Null: { 's3:if-none-match': 'true' } }),
+      ),
+      'PutObject without If-None-Match denied',
+    );
+    assert.ok(
+      deny((s) => asArray(s.Action as string[]).includes('s3:DeleteObject*')),
+      'DeleteObject* denied',
+    );
+    assert.ok(
+      deny(
+        (s) => JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      ),
+      'non-TLS denied',
+    );
+  });
+
+  test("the audit archive of each stage: Object Lock COMPLIANCE for the stage's audit retention, KMS, deny deletes", () => {
+    for (const env of ENVIRONMENTS) {
+      stages[env].hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: AUDIT_RETENTION_DAYS[env] } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+      const denies = allStatements(stages[env]).filter(
+        (s) =>
+          s.type === 'AWS::S3::BucketPolicy' &&
+          s.statement.Effect === 'Deny' &&
+          asArray(s.statement.Action as string[]).includes('s3:DeleteObject*'),
+      );
+      assert.equal(denies.length, 1, `${env}: one deny-delete statement (the archive)`);
+    }
+  });
+
+  test('the archive is fed by a Pipe that forwards INSERTs only (TTL REMOVEs never reach the evidence) into an encrypted Firehose', () => {
+    dev.hasResourceProperties('AWS::Pipes::Pipe', {
+      SourceParameters: {
+        DynamoDBStreamParameters: Match.objectLike({
+          StartingPosition: 'TRIM_HORIZON',
+          MaximumRetryAttempts: -1,
+        }),
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      },
+    });
+    dev.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamEncryptionConfigurationInput: {
+        KeyType: 'CUSTOMER_MANAGED_CMK',
+        KeyARN: Match.anyValue(),
+      },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix: 'audit/stage=dev/dt=!{timestamp:yyyy-MM-dd}/',
+      }),
+    });
+  });
+});
+
+describe('functions', () => {
+  test('every template function is deployed from the vault with the template runtime, memory, timeout and tracing', () => {
+    for (const name of ['price-fetcher', 'config-service', 'authorizer']) {
+      dev.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `${name}-dev`,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+        Code: { S3Bucket: Match.stringLikeRegexp('^pricing-vault-'), S3Key: `v0.0.0/${name}.zip` },
+      });
+      dev.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
+    }
+    stages.dr.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'price-fetcher-dr',
+      Code: { S3Bucket: Match.stringLikeRegexp('-us-west-2$'), S3Key: 'v0.0.0/price-fetcher.zip' },
+    });
+  });
+
+  test('reserved concurrency per stage bounds price-fetcher (and so the Oracle sessions)', () => {
+    for (const env of ENVIRONMENTS) {
+      stages[env].hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `price-fetcher-${env}`,
+        ReservedConcurrentExecutions: STAGE_LIMITS[env].reservedConcurrency['price-fetcher'],
+      });
+    }
+  });
+
+  test('no deployed function carries ORACLE_PASSWORD, DYNAMODB_ENDPOINT, SQLITE_PATH or PRICE_DB=sqlite; price-fetcher gets ORACLE_SECRET_ARN', () => {
+    for (const template of Object.values(stages)) {
+      for (const [, props] of resourcesOf(template, 'AWS::Lambda::Function')) {
+        const variables =
+          (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+        for (const local of LOCAL_ONLY_VARIABLES)
+          assert.ok(!(local in variables), `${String(props.FunctionName)} has ${local}`);
+        assert.notEqual(variables.PRICE_DB, 'sqlite');
+      }
+    }
+    prod.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'price-fetcher-prod',
+      Environment: {
+        Variables: Match.objectLike({
+          STAGE: 'prod',
+          PRICE_DB: 'oracle',
+          ORACLE_SECRET_ARN: { Ref: Match.stringLikeRegexp('^OracleSecret') },
+          AUDIT_TABLE: 'pricing-audit-prod',
+          AUDIT_RETENTION_DAYS: '2190',
+        }),
+      },
+    });
+    prod.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'authorizer-prod',
+      Environment: {
+        Variables: Match.objectLike({
+          JWKS_URL: Match.stringLikeRegexp('^https://'),
+          TOKEN_ISSUER: Match.stringLikeRegexp('^https://'),
+          TOKEN_AUDIENCE: 'pricing-api',
+          ROLES_CLAIM: 'roles',
+        }),
+      },
+    });
+  });
+
+  test('log groups keep the stage retention (dev 7, qa 30, uat 90, prod 365, dr 365) and are KMS-encrypted', () => {
+    for (const env of ENVIRONMENTS) {
+      for (const name of ['price-fetcher', 'config-service', 'authorizer']) {
+        stages[env].hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${name}-${env}`,
+          RetentionInDays: LOG_RETENTION_DAYS[env],
+          KmsKeyId: Match.anyValue(),
+        });
+      }
+    }
+  });
+});
+
+describe('API', () => {
+  test('a TOKEN authorizer on the Authorization header, cached 300 s, is the authorizer of every method', () => {
+    for (const template of Object.values(stages)) {
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'TOKEN',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerResultTtlInSeconds: 300,
+      });
+      const methods = resourcesOf(template, 'AWS::ApiGateway::Method');
+      assert.equal(methods.length, 5);
+      for (const [id, props] of methods) {
+        assert.equal(props.AuthorizationType, 'CUSTOM', id);
+        assert.ok(props.AuthorizerId, `${id} has an authorizer`);
+      }
+    }
+  });
+
+  test('stage throttling, X-Ray, and JSON access logs without query strings', () => {
+    for (const env of ENVIRONMENTS) {
+      const [[, stage]] = resourcesOf(stages[env], 'AWS::ApiGateway::Stage') as [
+        [string, Record<string, unknown>],
+      ];
+      assert.equal(stage.TracingEnabled, true);
+      assert.deepEqual((stage.MethodSettings as Record<string, unknown>[])[0], {
+        DataTraceEnabled: false,
+        HttpMethod: '*',
+        LoggingLevel: 'ERROR',
+        MetricsEnabled: true,
+        ResourcePath: '/*',
+        ThrottlingBurstLimit: STAGE_LIMITS[env].throttleBurst,
+        ThrottlingRateLimit: STAGE_LIMITS[env].throttleRate,
+      });
+      const format = (stage.AccessLogSetting as { Format: string }).Format;
+      const fields = JSON.parse(format) as Record<string, string>;
+      assert.equal(fields.requestId, '$context.requestId');
+      assert.doesNotMatch(format, /querystring|\$context\.path\b|\$input|requestOverride/i);
+    }
+  });
+
+  test('GET /price requires the id query parameter; PUT /config/{key} requires a body', () => {
+    dev.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: { 'method.request.querystring.id': true },
+      RequestValidatorId: Match.anyValue(),
+    });
+    dev.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'PUT',
+      RequestParameters: { 'method.request.path.key': true },
+      RequestModels: { 'application/json': Match.anyValue() },
+      RequestValidatorId: Match.anyValue(),
+    });
+    dev.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+  });
+});
+
+describe('alarms', () => {
+  test('AuditWriteFailed, SourceUnavailable, ConfigUnavailable (EMF), AuthenticationFailed, API 5xx, throttles and p99 alarm to the KMS-encrypted topic', () => {
+    for (const env of ENVIRONMENTS) {
+      const template = stages[env];
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+      for (const alarm of alarms) {
+        assert.equal(asArray(alarm.AlarmActions as unknown[]).length, 1, String(alarm.AlarmName));
+        assert.match(JSON.stringify(alarm.AlarmActions), /AlarmsTopic/);
+      }
+      const emf = (metric: string, service: string) =>
+        alarms.some(
+          (a) =>
+            a.Namespace === METRICS_NAMESPACE &&
+            a.MetricName === metric &&
+            JSON.stringify(a.Dimensions) ===
+              JSON.stringify([
+                { Name: 'service', Value: service },
+                { Name: 'stage', Value: env },
+              ]),
+        );
+      assert.ok(emf('AuditWriteFailed', 'price-fetcher'));
+      assert.ok(emf('AuditWriteFailed', 'config-service'));
+      assert.ok(emf('SourceUnavailable', 'price-fetcher'));
+      assert.ok(emf('ConfigUnavailable', 'config-service'));
+      assert.ok(emf('AuthenticationFailed', 'authorizer'));
+      assert.ok(
+        alarms.some(
+          (a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5XXError' && a.Statistic === 'Average',
+        ),
+      );
+      assert.ok(
+        alarms.some(
+          (a) =>
+            a.Namespace === 'AWS/ApiGateway' && a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99',
+        ),
+      );
+      assert.equal(alarms.filter((a) => a.MetricName === 'Throttles').length, 3);
+    }
+  });
+});
+
+describe('GitHub OIDC deploy roles', () => {
+  test('one role per environment trusts only that environment of the repository, audience sts.amazonaws.com', () => {
+    for (const env of ENVIRONMENTS) {
+      shared.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: `pricing-deploy-${env}`,
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: {
+                StringEquals: {
+                  'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                  'token.actions.githubusercontent.com:sub': `repo:example-org/pricing-lambda-monorepo:environment:${env}`,
+                },
+              },
+            }),
+          ],
+        },
+      });
+    }
+    shared.hasResourceProperties('AWS::IAM::OIDCProvider', {
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIdList: ['sts.amazonaws.com'],
+    });
+  });
+
+  test("a role writes promotion records of its own environment only, and deploys only its own stage's functions", () => {
+    const policies = resourcesOf(shared, 'AWS::IAM::ManagedPolicy');
+    for (const env of ENVIRONMENTS) {
+      const [, props] = policies.find(([id]) => id.startsWith(`DeployPolicy${env}`)) ?? [];
+      assert.ok(props, env);
+      const statements = (props.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+      const puts = statements.filter(
+        (s) => asArray(s.Action as string[]).includes('s3:PutObject') && s.Sid !== 'UploadStackTemplate',
+      );
+      assert.equal(puts.length, 1);
+      assert.match(JSON.stringify(puts[0]!.Resource), new RegExp(`/\\*/promotions/${env}-\\*"`));
+      // stack:deploy: change sets on its own stage's stack only, CloudFormation acting as the bootstrap role.
+      const stack = statements.find((s) => s.Sid === 'DeployOwnStack')!;
+      assert.match(JSON.stringify(stack.Resource), new RegExp(`:stack/pricing-${env}/\\*`));
+      assert.ok(!asArray(stack.Action as string[]).some((a) => a.endsWith('*')));
+      const pass = statements.find((s) => s.Sid === 'PassBootstrapExecutionRole')!;
+      assert.deepEqual(pass.Condition, {
+        StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+      });
+      const lambda = statements.find((s) => s.Sid === 'DeployStageFunctions')!;
+      for (const arn of asArray(lambda.Resource as unknown[])) {
+        assert.match(JSON.stringify(arn), new RegExp(`function:[a-z-]+-${env}(:\\*)?"`));
+      }
+      assert.equal(
+        statements.some((s) => s.Sid === 'CanaryThroughCodeDeploy'),
+        env === 'prod',
+      );
+    }
+  });
+});
+
+describe('gateway responses', () => {
+  test("the authorizer's and the gateway's own 4xx and 5xx carry the stage's web origin, so the web app can read them", () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      prod.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'https://pricing-prod.example.com'",
+        }),
+      });
+    }
+  });
+});
+
+describe('canary', () => {
+  test("PROD shifts each function's live alias with Canary10Percent5Minutes, rolled back on its alarms; other stages have no canary", () => {
+    const groups = resourcesOf(prod, 'AWS::CodeDeploy::DeploymentGroup');
+    assert.equal(groups.length, 3);
+    // The names the release tool's CreateDeployment uses: application pricing-<stage>, groups <function>-<stage>.
+    assert.deepEqual(groups.map(([, group]) => group.DeploymentGroupName).sort(), [
+      'authorizer-prod',
+      'config-service-prod',
+      'price-fetcher-prod',
+    ]);
+    prod.hasResourceProperties('AWS::CodeDeploy::Application', { ApplicationName: 'pricing-prod' });
+    for (const [, group] of groups) {
+      assert.deepEqual(group.DeploymentConfigName, 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
+      assert.deepEqual((group.AutoRollbackConfiguration as { Enabled: boolean }).Enabled, true);
+      assert.ok(asArray((group.AlarmConfiguration as { Alarms: unknown[] }).Alarms).length >= 3);
+    }
+    for (const [, alias] of Object.entries(prod.findResources('AWS::Lambda::Alias'))) {
+      assert.ok(
+        (alias as { UpdatePolicy?: { CodeDeployLambdaAliasUpdate?: unknown } }).UpdatePolicy
+          ?.CodeDeployLambdaAliasUpdate,
+      );
+    }
+    for (const env of ['dev', 'qa', 'uat', 'dr'] as const)
+      stages[env].resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
+  });
+});
