@@ -50,13 +50,6 @@ export const ConfigRegistry = {
       .check(z.gte(0, { error: 'must be from 0 to 3600' }), z.lte(3600, { error: 'must be from 0 to 3600' })),
     initial: 60,
   }),
-  auditRetentionDays: defineKey({
-    description: 'How many days audit items are kept before DynamoDB TTL removes them.',
-    schema: z
-      .int({ error: 'must be a whole number of days' })
-      .check(z.gte(1, { error: 'must be at least 1' })),
-    initial: 2555,
-  }),
 } as const;
 
 export type ConfigRegistry = typeof ConfigRegistry;

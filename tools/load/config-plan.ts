@@ -42,7 +42,6 @@ const valueFor = (key: string, n: number): unknown =>
     maintenanceMode: n % 2 === 0,
     supportedCurrencies: [['USD'], ['USD', 'EUR'], ['EUR', 'CHF', 'GBP']][n % 3],
     priceCacheSeconds: n % 3601,
-    auditRetentionDays: 1 + (n % 3650),
   })[key] ?? true;
 
 type Shape = Omit<PlannedRequest, 'index' | 'kind'>;

@@ -103,7 +103,7 @@ describe('GET /config', () => {
     await stores.documentClient().send(
       new DeleteCommand({
         TableName: TEST_CONFIG_TABLE,
-        Key: { pk: 'CONFIG#auditRetentionDays', sk: configVersionSortKey(1) },
+        Key: { pk: 'CONFIG#priceCacheSeconds', sk: configVersionSortKey(1) },
       }),
     );
 
@@ -111,7 +111,7 @@ describe('GET /config', () => {
 
     expect(response.statusCode).toBe(200);
     expect((body.items as { key: string }[]).map((item) => item.key)).toEqual(
-      CONFIG_KEYS.filter((key) => key !== 'auditRetentionDays'),
+      CONFIG_KEYS.filter((key) => key !== 'priceCacheSeconds'),
     );
   });
 
@@ -440,8 +440,7 @@ describe('PUT /config/{key}', () => {
     ['priceCacheSeconds', 3601, [{ field: 'value', issue: 'must be from 0 to 3600' }]],
     ['priceCacheSeconds', -1, [{ field: 'value', issue: 'must be from 0 to 3600' }]],
     ['priceCacheSeconds', 1.5, [{ field: 'value', issue: 'must be a whole number of seconds' }]],
-    ['auditRetentionDays', 0, [{ field: 'value', issue: 'must be at least 1' }]],
-    ['auditRetentionDays', '30', [{ field: 'value', issue: 'must be a whole number of days' }]],
+    ['priceCacheSeconds', '30', [{ field: 'value', issue: 'must be a whole number of seconds' }]],
   ])(
     'when %s is set to %j, returns 400 VALIDATION_ERROR naming the field and writes nothing',
     async (key, value, details) => {
@@ -462,10 +461,9 @@ describe('PUT /config/{key}', () => {
   it('accepts the boundary values of each key', async () => {
     const accepted = await Promise.all([
       call(putEvent('priceCacheSeconds', { value: 0, expectedVersion: 1 })),
-      call(putEvent('auditRetentionDays', { value: 1, expectedVersion: 1 })),
       call(putEvent('supportedCurrencies', { value: ['CHF'], expectedVersion: 1 })),
     ]);
-    expect(accepted.map((result) => result.response.statusCode)).toEqual([200, 200, 200]);
+    expect(accepted.map((result) => result.response.statusCode)).toEqual([200, 200]);
     const last = await call(putEvent('priceCacheSeconds', { value: 3600, expectedVersion: 2 }));
     expect(last.response.statusCode).toBe(200);
   });
@@ -624,12 +622,12 @@ describe('PUT /config/{key}', () => {
     await stores.documentClient().send(
       new DeleteCommand({
         TableName: TEST_CONFIG_TABLE,
-        Key: { pk: 'CONFIG#auditRetentionDays', sk: configVersionSortKey(1) },
+        Key: { pk: 'CONFIG#priceCacheSeconds', sk: configVersionSortKey(1) },
       }),
     );
 
-    const stale = await call(putEvent('auditRetentionDays', { value: 90, expectedVersion: 1 }));
-    const created = await call(putEvent('auditRetentionDays', { value: 90, expectedVersion: 0 }));
+    const stale = await call(putEvent('priceCacheSeconds', { value: 90, expectedVersion: 1 }));
+    const created = await call(putEvent('priceCacheSeconds', { value: 90, expectedVersion: 0 }));
 
     expect(stale.response.statusCode).toBe(409);
     expect(created.response.statusCode).toBe(200);

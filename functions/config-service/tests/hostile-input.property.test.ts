@@ -82,7 +82,6 @@ const VALID_VALUE: Record<ConfigKey, fc.Arbitrary<unknown>> = {
   maintenanceMode: fc.boolean(),
   supportedCurrencies: fc.uniqueArray(fc.constantFrom(...CURRENCIES), { minLength: 1, maxLength: 8 }),
   priceCacheSeconds: fc.integer({ min: 0, max: 3600 }),
-  auditRetentionDays: fc.integer({ min: 1, max: 10_000 }),
 };
 const anyValidValue = fc.oneof(...Object.values(VALID_VALUE));
 

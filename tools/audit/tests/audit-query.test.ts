@@ -357,7 +357,7 @@ describe('npm run audit:query (the CLI, as compliance staff run it)', () => {
     [['--user', 'bob@example.com'], '--user: must be a UUID'],
     [
       ['--config', 'darkLaunch'],
-      '--config: must be a configuration key (maintenanceMode, supportedCurrencies, priceCacheSeconds, auditRetentionDays)',
+      '--config: must be a configuration key (maintenanceMode, supportedCurrencies, priceCacheSeconds)',
     ],
     [['--config', "maintenanceMode' OR 1=1"], '--config: must be a configuration key'],
     [['--config', 'maintenanceMode', '--user', ALICE], 'give exactly one of'],

@@ -31,7 +31,7 @@ export interface paths {
     };
     /**
      * The latest version of every configuration key
-     * @description Keys are listed in registry order: `maintenanceMode` (When true, clients show a maintenance notice instead of prices.), `supportedCurrencies` (The ISO 4217 currencies prices may be quoted in.), `priceCacheSeconds` (How long a client may cache a price, in seconds.), `auditRetentionDays` (How many days audit items are kept before DynamoDB TTL removes them.). The read is audited.
+     * @description Keys are listed in registry order: `maintenanceMode` (When true, clients show a maintenance notice instead of prices.), `supportedCurrencies` (The ISO 4217 currencies prices may be quoted in.), `priceCacheSeconds` (How long a client may cache a price, in seconds.). The read is audited.
      *
      *     Requires a bearer token whose `roles` claim holds `config-reader` or `config-admin`.
      */
@@ -100,7 +100,7 @@ export interface components {
   schemas: {
     ConfigItem: {
       /** @enum {string} */
-      key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds' | 'auditRetentionDays';
+      key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds';
       value: boolean | string[] | number;
       /**
        * @description A version number; each write adds one.
@@ -114,7 +114,7 @@ export interface components {
     };
     ConfigVersion: {
       /** @enum {string} */
-      key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds' | 'auditRetentionDays';
+      key: 'maintenanceMode' | 'supportedCurrencies' | 'priceCacheSeconds';
       value: components['schemas']['JsonValue'];
       /**
        * @description A version number; each write adds one.
@@ -142,10 +142,6 @@ export interface components {
         }
       | {
           value: string[];
-          expectedVersion: number;
-        }
-      | {
-          value: number;
           expectedVersion: number;
         }
       | {
