@@ -13,6 +13,8 @@ import { testApiAuthorizer, testApiFunctions } from '#testing/api-functions.ts';
 import { startLocalIssuer } from '#tools/local/identity/issuer.ts';
 import { signInWithAuthorizationCode } from '#tools/local/identity/authorization-code.ts';
 import { TestStores } from '#testing/test-stores.ts';
+import { seedTemplateTables } from '#testing/local-stack.ts';
+import { ROLES } from '#common/constants/roles.ts';
 import { OpenApiContract } from '#testing/openapi-contract.ts';
 import { startApiServer } from '#infra-local/lite/api-server.ts';
 import { repoRoot } from '#build/paths.ts';
@@ -44,7 +46,8 @@ const collectionTokens = async (issuer: Awaited<ReturnType<typeof startLocalIssu
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   const elevated = Buffer.from(JSON.stringify({ ...claims, roles: ['config-admin'] })).toString('base64url');
   return {
-    adminToken: await signIn(['price-reader', 'config-admin']),
+    // Every role the authorizer knows, so each function's own folder can use the collection's default auth.
+    adminToken: await signIn([...ROLES]),
     priceReaderToken: valid,
     configReaderToken: await signIn(['config-reader']),
     readerToken: await signIn(['price-reader', 'config-reader']),
@@ -62,6 +65,8 @@ const collectionTokens = async (issuer: Awaited<ReturnType<typeof startLocalIssu
 const stores = await TestStores.start();
 const issuer = await startLocalIssuer();
 try {
+  // The functions' own tables (AWS::Serverless::SimpleTable) with their seed items.
+  await seedTemplateTables(stores.endpoint, root);
   const tokens = await collectionTokens(issuer);
   const server = await startApiServer({
     root,

@@ -5,7 +5,8 @@ import { ErrorCode } from '#common/constants/error-codes.ts';
 import { HttpHeader } from '#common/constants/http.ts';
 import { ErrorBodySchema } from '#common/models/error.ts';
 import { GatewayErrorSchema, registerSchemaDocs } from './schemas.ts';
-import { API_OPERATIONS, COMPONENT_SCHEMAS, rolesOf } from './operations.ts';
+import { ROLES } from '#common/constants/roles.ts';
+import { API_OPERATIONS, API_TAGS, COMPONENT_SCHEMAS, rolesOf } from './operations.ts';
 import type { ApiOperation } from './operations.ts';
 import { errorExample, errorsOnEveryRoute, statusOf } from './errors.ts';
 
@@ -166,10 +167,7 @@ export const buildOpenApiDocument = (): ReturnType<typeof createDocument> => {
         'in functions/*/src/dto.ts and common/models by `npm run openapi`: do not edit by hand.',
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm run start-api' }],
-    tags: [
-      { name: 'price', description: 'price-fetcher' },
-      { name: 'config', description: 'config-service' },
-    ],
+    tags: [...API_TAGS],
     security: [{ [SECURITY_SCHEME]: [] }],
     paths,
     components: {
@@ -181,7 +179,7 @@ export const buildOpenApiDocument = (): ReturnType<typeof createDocument> => {
           description:
             'An OIDC access token from the configured issuer (locally `npm run token`), audience ' +
             '`pricing-api`. Its `sub` is the user id; its `roles` claim lists the caller’s roles: ' +
-            '`price-reader`, `config-reader`, `config-admin`. Each operation names the role it needs.',
+            `${ROLES.map((role) => `\`${role}\``).join(', ')}. Each operation names the role it needs.`,
         },
       },
       schemas: COMPONENT_SCHEMAS,

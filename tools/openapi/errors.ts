@@ -20,8 +20,13 @@ export const BODY_ERRORS: readonly ErrorCode[] = [ErrorCode.UnsupportedMediaType
 const EXAMPLE_REQUEST_ID = 'c0a8012e-7d3b-4b7e-9b1a-5f3d2e1c0b9a';
 
 /** A realistic body for one code on one route; a validation error names a field of that route. */
-export const errorExample = (code: ErrorCode, operation: Pick<ApiOperation, 'path' | 'method'>) => {
-  const field = operation.path === '/price' ? 'id' : operation.method === 'put' ? 'value' : 'key';
+export const errorExample = (
+  code: ErrorCode,
+  operation: Pick<ApiOperation, 'path' | 'method' | 'exampleField'>,
+) => {
+  const field =
+    operation.exampleField ??
+    (operation.path === '/price' ? 'id' : operation.method === 'put' ? 'value' : 'key');
   return {
     error: {
       code,

@@ -36,7 +36,15 @@ export interface ApiOperation {
   success: { description: string; schema: z.ZodMiniType; example: unknown };
   /** The error codes this route can answer with, beside the ones every route can (errorsOnEveryRoute). */
   errors: ErrorCode[];
+  /** The field a validation error example names; by default `id` on GET /price, `value` on a PUT, else `key`. */
+  exampleField?: string;
 }
+
+/** The document's tags: one per function, each operation names one. */
+export const API_TAGS: readonly { name: string; description: string }[] = [
+  { name: 'price', description: 'price-fetcher' },
+  { name: 'config', description: 'config-service' },
+];
 
 export const EXAMPLE_USER_ID = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const EXAMPLE_TIME = '2026-12-01T09:30:00.000Z';

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildFunctions } from '#build/build-functions.ts';
 import { DEFAULT_EVENT_USER, buildApiEvent } from '#infra-local/lite/event-spec.ts';
 import { templatePath } from '#build/paths.ts';
@@ -94,16 +96,76 @@ const withRole = (source: string, names: Names): string => {
   return withConstant.replace(updated[0], `${updated[1]}${updated[2]}${entry}${updated[3]}`);
 };
 
+/**
+ * Documents the new route in the OpenAPI operations (tools/openapi/operations.ts): its tag, the imports of
+ * its query and item schemas (the very ones the handler validates with) and its operation.
+ */
+const withOperation = (source: string, operation: string, names: Names): string => {
+  const lines = source.split('\n');
+  const firstExport = lines.findIndex((line) => line.startsWith('export '));
+  const lastImport = lines.slice(0, firstExport).findLastIndex((line) => /from '[^']+';$/.test(line));
+  const tags = /(export const API_TAGS[^=]*= \[\n)([\s\S]*?)(\n\];)/;
+  const operations = /(export const API_OPERATIONS[^=]*= \[\n)([\s\S]*?)(\n\];)/;
+  if (firstExport < 0 || lastImport < 0 || !tags.test(source) || !operations.test(source))
+    throw new ScaffoldError(
+      'tools/openapi/operations.ts has no import block, "API_TAGS" list or "API_OPERATIONS" list',
+    );
+  const imports = [
+    `import { Get${names.Pascal}QuerySchema } from '#functions/${names.name}/src/dto.ts';`,
+    `import { ${names.Pascal}ItemSchema } from '#common/models/${names.name}.ts';`,
+  ];
+  const withImports = [...lines.slice(0, lastImport + 1), ...imports, ...lines.slice(lastImport + 1)].join(
+    '\n',
+  );
+  const tag = `\n  { name: '${names.name}', description: '${names.name}' },`;
+  return withImports
+    .replace(tags, (_, open: string, body: string, close: string) => `${open}${body}${tag}${close}`)
+    .replace(
+      operations,
+      (_, open: string, body: string, close: string) =>
+        `${open}${body}\n${operation.replace(/\n+$/, '')}${close}`,
+    );
+};
+
+/** The Postman folder of the new route's requests (200, 404, 400), before the gateway and identity folders. */
+const withPostmanFolder = (source: string, folder: string): string => {
+  const collection = JSON.parse(source) as { item?: { name: string }[] };
+  if (!Array.isArray(collection.item))
+    throw new ScaffoldError('infra-local/postman/pricing-api.postman_collection.json has no "item" list');
+  const added = JSON.parse(folder) as { name: string };
+  if (collection.item.some((item) => item.name === added.name))
+    throw new ScaffoldError(`the Postman collection already has a folder "${added.name}"`);
+  const gateway = collection.item.findIndex((item) => item.name === 'API Gateway behaviour');
+  collection.item.splice(gateway < 0 ? collection.item.length : gateway, 0, added);
+  return `${JSON.stringify(collection, null, 2)}\n`;
+};
+
+const execFileAsync = promisify(execFile);
+
+/** Regenerates openapi.json and the web client's types from the edited operations, in a child process (it imports the new dto). */
+const writeOpenApi = async (root: string): Promise<void> => {
+  try {
+    await execFileAsync(process.execPath, [join('tools', 'openapi', 'cli.ts')], { cwd: root });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    throw new ScaffoldError(
+      `the function was written, but openapi.json could not be regenerated; fix the error and run npm run openapi:\n${stderr.trim()}`,
+    );
+  }
+};
+
 export interface ScaffoldResult {
   created: string[];
   changed: string[];
 }
 
 /**
- * Creates a working function: dto, handler, service, repository, model, config, tests, a recorded event and
+ * Creates a working function: dto, handler, service, repository, model, env, tests, a recorded event and
  * seed items; adds it and its table to the SAM template (so the build, the lite runner and SAM pick it up),
- * its audit action to the kernel constant and `invoke:<name>` to package.json. Everything is rendered and
- * checked in memory first; files are written only when all of it is consistent.
+ * its audit action to the kernel constant, a `<name>-reader` role, its OpenAPI operation (then regenerates
+ * openapi.json and the web client's types), its Postman requests, its size budget and `invoke:<name>` to
+ * package.json. Everything
+ * is rendered and checked in memory first; files are written only when all of it is consistent.
  */
 export const newFunction = async (root: string, name: string): Promise<ScaffoldResult> => {
   if (!FUNCTION_NAME.test(name) || name.length > MAX_NAME_LENGTH) {
@@ -121,6 +183,9 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
   };
   const auditPath = join(root, 'common', 'constants', 'audit.ts');
   const auditSource = readFileSync(auditPath, 'utf8');
+  const operationsFile = join('tools', 'openapi', 'operations.ts');
+  const operationsSource = readFileSync(join(root, operationsFile), 'utf8');
+  const postmanFile = join('infra-local', 'postman', 'pricing-api.postman_collection.json');
 
   const conflicts = [
     existsSync(fnDir) && `functions/${name} exists`,
@@ -130,6 +195,8 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
       `the template already routes /${name}`,
     `invoke:${name}` in pkg.scripts && `package.json already has a script invoke:${name}`,
     auditSource.includes(`${names.Pascal}Read:`) && `AuditAction.${names.Pascal}Read exists`,
+    operationsSource.includes(`operationId: 'get${names.Pascal}'`) &&
+      `tools/openapi/operations.ts already documents get${names.Pascal}`,
   ].filter((conflict): conflict is string => typeof conflict === 'string');
   if (conflicts.length > 0) throw new ScaffoldError(`cannot create ${name}: ${conflicts.join('; ')}`);
 
@@ -171,6 +238,11 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
       render(root, 'template-resources.yaml.tpl', names),
     ),
     [join('common', 'constants', 'audit.ts')]: withAuditAction(auditSource, names),
+    [postmanFile]: withPostmanFolder(
+      readFileSync(join(root, postmanFile), 'utf8'),
+      render(root, 'postman-folder.json.tpl', names),
+    ),
+    [operationsFile]: withOperation(operationsSource, render(root, 'openapi-operation.ts.tpl', names), names),
     [join('common', 'constants', 'roles.ts')]: withRole(
       readFileSync(join(root, 'common', 'constants', 'roles.ts'), 'utf8'),
       names,
@@ -214,8 +286,12 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, formatted);
   }
+  await writeOpenApi(root);
   const budget = await writeSizeBudget(root, name);
-  return { created: Object.keys(files), changed: [...Object.keys(changed), budget] };
+  return {
+    created: Object.keys(files),
+    changed: [...Object.keys(changed), 'openapi.json', join('web', 'src', 'api', 'schema.d.ts'), budget],
+  };
 };
 
 /** Headroom of a new function's first size budget over its first build: room to grow, not to bloat. */

@@ -13,12 +13,13 @@ const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 
 let stores: TestStores;
 let handler: LambdaHandler;
+let env: Record<string, string>;
 
 beforeAll(async () => {
   stores = await TestStores.start();
   const root = process.cwd();
   // The function's environment as the template declares it, pointed at this suite's own stores.
-  const env = {
+  env = {
     ...liteEnvironment(root, findFunction(root, '__name__')),
     DYNAMODB_ENDPOINT: stores.endpoint,
     AUDIT_TABLE: TEST_AUDIT_TABLE,
@@ -80,6 +81,24 @@ describe('GET /__name__ through the real handler (DynamoDB Local)', () => {
     expect(response.statusCode).toBe(403);
     expect(ErrorBodySchema.parse(body).error.code).toBe('IDENTITY_MISMATCH');
     expect(audit[0]).toMatchObject({ pk: `USER#${USER}`, status: 'REJECTED', errorCode: 'IDENTITY_MISMATCH' });
+  });
+
+  it('when its table cannot be read, returns 503 SOURCE_UNAVAILABLE with no internals and audits ERROR', async () => {
+    // A container whose table name points at no table: DynamoDB refuses every read of it.
+    const broken = await loadHandler(HANDLER, { ...env, __CONST___TABLE: '__name__-missing' });
+    const context = lambdaContext();
+
+    const response = (await broken(
+      apiEvent({ path: '/__name__', query: { id: 'ITEM-1', userId: USER } }),
+      context,
+    )) as APIGatewayProxyResult;
+
+    expect(response.statusCode).toBe(503);
+    expect(ErrorBodySchema.parse(JSON.parse(response.body)).error.code).toBe('SOURCE_UNAVAILABLE');
+    expect(response.body).not.toMatch(/__name__-missing|ResourceNotFound/);
+    expect(await stores.auditItemFor(context.awsRequestId)).toEqual([
+      expect.objectContaining({ status: 'ERROR', errorCode: 'SOURCE_UNAVAILABLE', httpStatus: 503 }),
+    ]);
   });
 
   it('answers the health check with every store and the audit write path', async () => {

@@ -1,5 +1,5 @@
 import { AuditAction } from '#common/constants/audit.ts';
-import type { HttpEvent, HttpResult } from '#common/types/lambda.ts';
+import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
 import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
 import { expectMethod, parseQuery } from '#common/http/http-request.ts';
 import { jsonResponse } from '#common/http/http-response.ts';
@@ -18,10 +18,10 @@ const service = new __Pascal__Service({ items });
 export const ready: Promise<void> = kernel.warmUp();
 
 /** GET /__name__?id=<itemId>, for the caller the authorizer proved. */
-const get__Pascal__ = async (event: HttpEvent): Promise<HttpResult> => {
+const get__Pascal__ = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   expectMethod(event, 'GET');
   const query = parseQuery(event, Get__Pascal__QuerySchema);
-  return jsonResponse(200, await service.get(query.id));
+  return jsonResponse(200, await service.get(query.id, { signal: context.budget.workSignal() }));
 };
 
 export const handler = kernel.createHttpHandler(get__Pascal__, {

@@ -1,6 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SourceUnavailableError } from '#common/errors/app-errors.ts';
 import type { __Pascal__Item } from '#common/models/__name__.ts';
 import { __Pascal__ItemSchema } from '#common/models/__name__.ts';
 import type { __Pascal__Repository } from './service.ts';
@@ -22,10 +23,18 @@ export class Dynamo__Pascal__Repository implements __Pascal__Repository {
     this.tableName = options.tableName;
   }
 
-  async findById(id: string): Promise<__Pascal__Item | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id } }));
-    if (!Item) return undefined;
-    const parsed = __Pascal__ItemSchema.safeParse(Item);
+  /** A table that cannot be read (down, throttled, missing, out of time) is a 503 SOURCE_UNAVAILABLE. */
+  async findById(id: string, options: { signal?: AbortSignal } = {}): Promise<__Pascal__Item | undefined> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      ({ Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id } }), {
+        abortSignal: options.signal,
+      }));
+    } catch (error) {
+      throw new SourceUnavailableError(error);
+    }
+    if (!item) return undefined;
+    const parsed = __Pascal__ItemSchema.safeParse(item);
     if (!parsed.success) throw new Corrupt__Pascal__ItemError(parsed.error);
     return parsed.data;
   }

@@ -3,7 +3,8 @@ import { NotFoundError } from '#common/errors/app-errors.ts';
 
 /** The port to __name__'s items, implemented by repository-dynamodb.ts. */
 export interface __Pascal__Repository {
-  findById(id: string): Promise<__Pascal__Item | undefined>;
+  /** `signal` aborts the read when the request's work budget is spent. */
+  findById(id: string, options?: { signal?: AbortSignal }): Promise<__Pascal__Item | undefined>;
 }
 
 /** Business rules of __name__. Pure logic over the repository port; built once per container. */
@@ -14,8 +15,8 @@ export class __Pascal__Service {
     this.items = deps.items;
   }
 
-  async get(id: string): Promise<__Pascal__Item> {
-    const item = await this.items.findById(id);
+  async get(id: string, options: { signal?: AbortSignal } = {}): Promise<__Pascal__Item> {
+    const item = await this.items.findById(id, options);
     if (!item) throw new NotFoundError(`No __name__ item exists with id ${id}.`);
     return item;
   }

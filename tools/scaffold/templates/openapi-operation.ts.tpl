@@ -1,0 +1,16 @@
+  {
+    method: 'get',
+    path: '/__name__',
+    operationId: 'get__Pascal__',
+    tag: '__name__',
+    summary: 'One __name__ item',
+    description: 'Reads one item of the __name__ table by its id. The read is audited.',
+    requestParams: { query: Get__Pascal__QuerySchema },
+    success: {
+      description: 'The item.',
+      schema: __Pascal__ItemSchema,
+      example: { id: 'ITEM-1', name: 'First __name__ item', updatedAt: '2025-01-01T00:00:00.000Z' },
+    },
+    errors: [ErrorCode.NotFound, ErrorCode.SourceUnavailable],
+    exampleField: 'id',
+  },
