@@ -1,18 +1,23 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { AppContext, HttpRequest } from '../types/lambda.ts';
-import type { SqlBinds, SqlClient, SqlLease, SqlRow } from '../clients/sql/sql-client.ts';
+import type { AcquireOptions, SqlBinds, SqlClient, SqlLease, SqlRow } from '../clients/sql/sql-client.ts';
 
-/** A lease that borrows a connection on first use, so rejected requests never touch the pool. */
+/**
+ * A lease that borrows a connection on first use, so rejected requests never touch the pool. The wait for it
+ * and every query are capped by the request's work budget, so the audit reserve and the margin stay.
+ */
 class LazyLease implements SqlLease {
   private lease: Promise<SqlLease> | undefined;
   private readonly client: SqlClient;
+  private readonly options: AcquireOptions;
 
-  constructor(client: SqlClient) {
+  constructor(client: SqlClient, options: AcquireOptions) {
     this.client = client;
+    this.options = options;
   }
 
   async query(sql: string, binds: SqlBinds): Promise<SqlRow[]> {
-    this.lease ??= this.client.acquire();
+    this.lease ??= this.client.acquire(this.options);
     return (await this.lease).query(sql, binds);
   }
 
@@ -35,8 +40,10 @@ export const dbConnection = (opts: {
 }): MiddlewareObj<unknown, unknown, Error, AppContext> => {
   const { client } = opts;
 
+  // request-context runs first (http-chain.ts) and sets the budget; without one, the client's own timeouts apply.
   const dbConnectionBefore = (request: HttpRequest): void => {
-    request.context.db = new LazyLease(client);
+    const { budget } = request.context;
+    request.context.db = new LazyLease(client, budget ? { timeLeftMs: () => budget.workMs() } : {});
   };
   const dbConnectionRelease = async (request: HttpRequest): Promise<void> => {
     await request.context.db?.release();

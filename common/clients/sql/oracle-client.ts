@@ -1,7 +1,7 @@
 import type oracledb from 'oracledb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SourceUnavailableError } from '../../errors/app-errors.ts';
-import type { SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
+import type { AcquireOptions, SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
 import { withDeadline } from './sql-client.ts';
 import type { PasswordSource } from './oracle-password.ts';
 
@@ -45,6 +45,19 @@ export const isTransientOracleError = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && TRANSIENT_ORACLE_ERROR.test(code);
 };
+
+/** The caller's time is spent: fail before waiting on Oracle at all. */
+const noTimeLeft = (step: string): SourceUnavailableError =>
+  new SourceUnavailableError(new Error(`no time left in the request's budget for ${step}`));
+
+/** setTimeout's largest delay: a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `ownMs` capped by the caller's time left, if it gave one; 0 or less when that time is spent. */
+const capped = (ownMs: number, timeLeftMs: (() => number) | undefined): number =>
+  timeLeftMs ? Math.min(ownMs, Math.floor(timeLeftMs())) : ownMs;
+
+const timeIsUp = (timeLeftMs: (() => number) | undefined): boolean => capped(1, timeLeftMs) <= 0;
 
 type OracleDriver = typeof oracledb;
 let driver: Promise<OracleDriver> | undefined;
@@ -135,35 +148,58 @@ export class OracleSqlClient implements SqlClient {
     return this.pool;
   }
 
-  async acquire(): Promise<SqlLease> {
-    const { callTimeoutMs } = this.settings;
+  /**
+   * Borrows a connection. The wait for it (and the rotation retry's) is capped by the caller's time left as
+   * well as by the connect and queue timeouts; so is each query's call timeout (OracleLease).
+   */
+  async acquire(options: AcquireOptions = {}): Promise<SqlLease> {
+    const { timeLeftMs } = options;
     let connection: OracleConnectionLike;
     try {
-      connection = await this.connect();
+      connection = await this.connect(timeLeftMs);
     } catch (error) {
+      if (error instanceof SourceUnavailableError) throw error;
       if (!isInvalidCredential(error)) throw new SourceUnavailableError(error);
+      // Rebuilding the pool and fetching the secret is work too: not when the caller's time is spent.
+      if (timeIsUp(timeLeftMs)) throw new SourceUnavailableError(error);
       // The password was rotated: fetch the secret again, past its cache, and rebuild the pool once.
       this.logger?.warn('Oracle refused the password (ORA-01017); fetching the secret again', {
         errorCode: 'ORA-01017',
       });
       try {
         await this.close();
-        connection = await this.connect(true);
+        connection = await this.connect(timeLeftMs, true);
       } catch (retryError) {
+        if (retryError instanceof SourceUnavailableError) throw retryError;
         throw new SourceUnavailableError(retryError);
       }
     }
-    connection.callTimeout = callTimeoutMs;
-    return new OracleLease(connection, this.executeOptions!, this.logger);
+    return new OracleLease(connection, {
+      options: this.executeOptions!,
+      callTimeoutMs: this.settings.callTimeoutMs,
+      timeLeftMs,
+      logger: this.logger,
+    });
   }
 
-  private async connect(forceFetch = false): Promise<OracleConnectionLike> {
+  private async connect(
+    timeLeftMs: (() => number) | undefined,
+    forceFetch = false,
+  ): Promise<OracleConnectionLike> {
     const { connectTimeoutMs, queueTimeoutMs } = this.settings;
-    const pool = await this.getPool(forceFetch);
-    // The driver's own timeouts should fire first; this guard bounds anything they miss.
+    if (timeIsUp(timeLeftMs)) throw noTimeLeft('an Oracle connection');
+    const creating = this.getPool(forceFetch);
+    // A pool still being created (the secret fetched after a rotation) is waited for no longer than the
+    // caller's time either; it stays cached for the next request.
+    const pool = await (timeLeftMs
+      ? withDeadline(creating, Math.max(1, capped(MAX_TIMER_MS, timeLeftMs)), () => undefined, 'oracle pool')
+      : creating);
+    const boundMs = capped(connectTimeoutMs + queueTimeoutMs, timeLeftMs);
+    if (boundMs <= 0) throw noTimeLeft('an Oracle connection');
+    // The driver's own timeouts should fire first; this guard bounds anything they miss, and the caller's time.
     return withDeadline(
       pool.getConnection(),
-      connectTimeoutMs + queueTimeoutMs,
+      boundMs,
       (late) => void late.close().catch(() => undefined),
       'oracle getConnection',
     );
@@ -185,19 +221,31 @@ class OracleLease implements SqlLease {
   private released = false;
   private readonly connection: OracleConnectionLike;
   private readonly options: oracledb.ExecuteOptions;
+  private readonly callTimeoutMs: number;
+  private readonly timeLeftMs: (() => number) | undefined;
   private readonly logger: Logger | undefined;
 
   constructor(
     connection: OracleConnectionLike,
-    options: oracledb.ExecuteOptions,
-    logger: Logger | undefined,
+    settings: {
+      options: oracledb.ExecuteOptions;
+      callTimeoutMs: number;
+      timeLeftMs: (() => number) | undefined;
+      logger: Logger | undefined;
+    },
   ) {
     this.connection = connection;
-    this.options = options;
-    this.logger = logger;
+    this.options = settings.options;
+    this.callTimeoutMs = settings.callTimeoutMs;
+    this.timeLeftMs = settings.timeLeftMs;
+    this.logger = settings.logger;
   }
 
   async query(sql: string, binds: SqlBinds): Promise<SqlRow[]> {
+    const timeoutMs = capped(this.callTimeoutMs, this.timeLeftMs);
+    if (timeoutMs <= 0) throw noTimeLeft('an Oracle query');
+    // Set before every round trip: the caller's time left shrinks between queries.
+    this.connection.callTimeout = timeoutMs;
     try {
       const result = await this.connection.execute(sql, binds, this.options);
       return (result.rows ?? []) as SqlRow[];

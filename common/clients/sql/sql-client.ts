@@ -10,6 +10,12 @@ export interface SqlLease {
   release(): Promise<void>;
 }
 
+/** What a caller may bound a lease by; every field is optional. */
+export interface AcquireOptions {
+  /** The caller's time left, in ms, asked again before each wait; the lease never waits longer, and fails at once at 0. */
+  timeLeftMs?: () => number;
+}
+
 export interface SqlPoolStats {
   open: number;
   inUse: number;
@@ -20,7 +26,8 @@ export interface SqlClient {
   readonly engine: 'oracle' | 'sqlite';
   /** Creates the pool or opens the file. Called during Lambda init, where the CPU is not throttled. */
   warm(): Promise<void>;
-  acquire(): Promise<SqlLease>;
+  /** Borrows a connection; with `timeLeftMs`, the wait for it and each query are capped by the caller's time left. */
+  acquire(options?: AcquireOptions): Promise<SqlLease>;
   stats(): SqlPoolStats;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { SourceUnavailableError } from '../../errors/app-errors.ts';
-import type { SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
+import type { AcquireOptions, SqlBinds, SqlClient, SqlLease, SqlPoolStats, SqlRow } from './sql-client.ts';
 
 import type * as NodeSqlite from 'node:sqlite';
 
@@ -53,7 +53,12 @@ export class SqliteSqlClient implements SqlClient {
     return this.db;
   }
 
-  async acquire(): Promise<SqlLease> {
+  /**
+   * Opens a lease on the file. A query cannot be cut short (it runs synchronously, in-process, in
+   * microseconds), so `timeLeftMs` only refuses one when the caller's time is already spent, as Oracle does.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<SqlLease> {
+    const { timeLeftMs } = options;
     let db: DatabaseSync;
     try {
       db = this.open();
@@ -64,6 +69,9 @@ export class SqliteSqlClient implements SqlClient {
     let released = false;
     return {
       query: async (sql: string, binds: SqlBinds): Promise<SqlRow[]> => {
+        if (timeLeftMs && timeLeftMs() < 1) {
+          throw new SourceUnavailableError(new Error("no time left in the request's budget for a query"));
+        }
         try {
           let statement = this.statements.get(sql);
           if (!statement) {

@@ -46,6 +46,7 @@ export const handler = kernel.createHttpHandler(getPrice, {
     successMetric: MetricName.PriceFetched,
   },
   checks: {
+    // Bounded by the client's own timeouts, not the work budget: a health check writes no audit item.
     priceSource: async () => {
       const lease = await sql.acquire();
       try {

@@ -6,6 +6,7 @@ import { silentListener } from '#testing/silent-listener.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { readTemplate } from '#build/template.ts';
 import { templatePath } from '#build/paths.ts';
+import { SAFETY_MARGIN_MS } from '#common/kernel/request-budget.ts';
 
 const HANDLER = '#functions/price-fetcher/src/handler.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
@@ -25,25 +26,37 @@ const BOUND_MS =
   TIMEOUTS.DB_CALL_TIMEOUT_MS +
   2 * TIMEOUTS.DYNAMODB_TIMEOUT_MS;
 
+/** The template's Oracle bounds: 3 s to connect (connect + queue), 2 s a call. */
+const DEFAULT_TIMEOUTS = {
+  DB_CONNECT_TIMEOUT_MS: 2000,
+  DB_QUEUE_TIMEOUT_MS: 1000,
+  DB_CALL_TIMEOUT_MS: 2000,
+  DYNAMODB_TIMEOUT_MS: 1000,
+};
+
 let stores: TestStores;
 let listener: Awaited<ReturnType<typeof silentListener>>;
 let handler: LambdaHandler;
 const measured: number[] = [];
 
-beforeAll(async () => {
-  stores = await TestStores.start();
-  listener = await silentListener();
-  handler = await loadHandler(
+/** A price-fetcher container whose Oracle is `port`, with these timeouts. */
+const loadOracleHandler = (port: number, timeouts: Record<string, number>) =>
+  loadHandler(
     HANDLER,
     stores.priceFetcherEnv({
       PRICE_DB: 'oracle',
       SQLITE_PATH: '',
-      ORACLE_CONNECT_STRING: `127.0.0.1:${listener.port}/XEPDB1`,
+      ORACLE_CONNECT_STRING: `127.0.0.1:${port}/XEPDB1`,
       ORACLE_USER: 'pricing',
       ORACLE_PASSWORD: 'pricing_local',
-      ...Object.fromEntries(Object.entries(TIMEOUTS).map(([name, value]) => [name, String(value)])),
+      ...Object.fromEntries(Object.entries(timeouts).map(([name, value]) => [name, String(value)])),
     }),
   );
+
+beforeAll(async () => {
+  stores = await TestStores.start();
+  listener = await silentListener();
+  handler = await loadOracleHandler(listener.port, TIMEOUTS);
 });
 afterAll(async () => {
   await listener.close();
@@ -109,5 +122,60 @@ describe('a hung Oracle (real node-oracledb thin driver against a listener that 
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body).error.code).toBe('SOURCE_UNAVAILABLE');
     expect(await stores.auditItemFor(requestId)).toHaveLength(1);
+  });
+});
+
+describe('a hung Oracle when the Lambda deadline is near (a later request in a slow container)', () => {
+  let hung: Awaited<ReturnType<typeof silentListener>>;
+  let shortOfTime: LambdaHandler;
+
+  beforeAll(async () => {
+    hung = await silentListener();
+    shortOfTime = await loadOracleHandler(hung.port, DEFAULT_TIMEOUTS);
+  });
+  afterAll(() => hung.close());
+
+  /** One invocation with the Lambda deadline `timeoutMs` away; what remained of it when the answer came. */
+  const callWithDeadline = async (timeoutMs: number) => {
+    const context = lambdaContext('price-fetcher-test', timeoutMs);
+    const response = (await shortOfTime(
+      apiEvent({ query: { id: 'PROD-101', userId: USER } }),
+      context,
+    )) as APIGatewayProxyResult;
+    const remainingMs = context.getRemainingTimeInMillis();
+    process.stderr.write(`faults-oracle-hang: ${remainingMs} ms of ${timeoutMs} ms left after the answer\n`);
+    return { response, remainingMs, requestId: context.awsRequestId };
+  };
+
+  const expectAuditedSourceUnavailable = async (
+    response: APIGatewayProxyResult,
+    requestId: string,
+  ): Promise<void> => {
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: 'SOURCE_UNAVAILABLE', message: expect.any(String), requestId },
+    });
+    expect(await stores.auditItemFor(requestId)).toEqual([
+      expect.objectContaining({ status: 'ERROR', errorCode: 'SOURCE_UNAVAILABLE', httpStatus: 503 }),
+    ]);
+  };
+
+  it("with the template's Oracle timeouts and 4 s left (0.75 s of work, less than the driver's own 1 s), answers 503 SOURCE_UNAVAILABLE, audited as ERROR, at least 1 s before the deadline", async () => {
+    const { response, remainingMs, requestId } = await callWithDeadline(4000);
+
+    expect(hung.accepted()).toBeGreaterThan(0);
+    await expectAuditedSourceUnavailable(response, requestId);
+    expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+  });
+
+  it('with less left than the audit reserve and the margin (1.8 s), does not wait on Oracle at all: 503 SOURCE_UNAVAILABLE, audited as ERROR, at least 1 s before the deadline', async () => {
+    const acceptedBefore = hung.accepted();
+
+    const { response, remainingMs, requestId } = await callWithDeadline(1800);
+
+    await expectAuditedSourceUnavailable(response, requestId);
+    expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+    // No work budget: the pool is not asked for a connection, so no new session is opened.
+    expect(hung.accepted()).toBe(acceptedBefore);
   });
 });
