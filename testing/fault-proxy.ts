@@ -1,6 +1,6 @@
-import { createServer, request } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { awsError, forward, operationOf, readBody } from './dynamodb-wire.ts';
 
 /**
  * How the store in front of which the proxy sits behaves:
@@ -45,27 +45,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const operationOf = (incoming: IncomingMessage): string =>
-  String(incoming.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
-
-const readBody = (incoming: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => resolve(Buffer.concat(chunks)));
-    incoming.once('error', reject);
-  });
-
-const awsError = (outgoing: ServerResponse, status: number, type: string, message: string): void => {
-  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
-  outgoing.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-errortype': type,
-  });
-  outgoing.end(body);
-};
-
 /**
  * An HTTP proxy in front of a real DynamoDB Local that can take the store away (`down`), make it hang, lose
  * the acknowledgement of a request DynamoDB did carry out, or refuse chosen requests: the failures a
@@ -79,31 +58,6 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
   let rules: Array<FaultRule & { used: number }> = [];
   let faulted = 0;
   let mode: StoreMode = 'up';
-
-  const forward = (
-    incoming: IncomingMessage,
-    body: Buffer,
-  ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const forwarded = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-        },
-        (response) => {
-          void readBody(response).then(
-            (responseBody) =>
-              resolve({ status: response.statusCode ?? 502, headers: response.headers, body: responseBody }),
-            reject,
-          );
-        },
-      );
-      forwarded.once('error', reject);
-      forwarded.end(body);
-    });
 
   const server = createServer((incoming, outgoing) => {
     if (mode === 'hang') {
@@ -127,7 +81,7 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
         awsError(outgoing, 400, 'AccessDeniedException', 'User is not authorized to perform this action');
         return;
       }
-      const answer = await forward(incoming, body);
+      const answer = await forward(upstream, incoming, body);
       if (rule?.fault.kind === 'lose-ack') {
         if (rule.fault.how === 'drop') outgoing.socket?.destroy();
         else awsError(outgoing, 500, 'InternalServerError', 'Internal server error');

@@ -1,5 +1,6 @@
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { awsError, forward, operationOf, readBody } from './dynamodb-wire.ts';
 
 /**
  * An HTTP proxy in front of a DynamoDB endpoint (DynamoDB Local) that records, in order, the operation of every
@@ -20,35 +21,20 @@ export const recordingProxy = async (
   const operations: string[] = [];
   let connections = 0;
   const server = createServer((incoming, outgoing) => {
-    const operation = String(incoming.headers['x-amz-target'] ?? '');
-    const name = operation.replace(/^DynamoDB_\d+\./, '');
+    const name = operationOf(incoming);
     operations.push(name);
     if (deny.includes(name)) {
       incoming.resume();
-      outgoing.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-      outgoing.end(
-        JSON.stringify({
-          __type: 'com.amazon.coral.service#AccessDeniedException',
-          message: `not authorized to perform: dynamodb:${name}`,
-        }),
-      );
+      awsError(outgoing, 400, 'AccessDeniedException', `not authorized to perform: dynamodb:${name}`);
       return;
     }
-    const forwarded = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: incoming.method,
-        path: incoming.url,
-        headers: incoming.headers,
-      },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
-      },
-    );
-    forwarded.on('error', () => outgoing.destroy());
-    incoming.pipe(forwarded);
+    void readBody(incoming)
+      .then((body) => forward(upstream, incoming, body))
+      .then((answer) => {
+        outgoing.writeHead(answer.status, answer.headers);
+        outgoing.end(answer.body);
+      })
+      .catch(() => outgoing.destroy());
   });
   server.on('connection', () => {
     connections += 1;
