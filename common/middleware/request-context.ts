@@ -42,6 +42,8 @@ export const requestContext = (
   };
 
   const requestContextAfter = (request: HttpRequest): void => {
+    // Runs after the audit write (middlewares' `after` run in reverse): the budget's signals are done with.
+    request.context.budget?.end();
     const start = started.get(request);
     if (metrics && start !== undefined) {
       metrics.addMetric(MetricName.Latency, MetricUnit.Milliseconds, Math.round((now() - start) * 100) / 100);
