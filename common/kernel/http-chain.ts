@@ -65,7 +65,11 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .map((origin) => origin.trim())
     .filter(Boolean);
 
-  const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler)
+  const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler, {
+    // Runs once the answer is final, on every path (early answers and errors included): the request's
+    // budget clears its timers and aborts any store call still running, so nothing outlives the request.
+    requestEnd: (request) => (request.context as Partial<AppContext>).budget?.end(),
+  })
     // logEvent is pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true must not put whole events (headers,
     // bodies, tokens) in the log of a regulated service.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

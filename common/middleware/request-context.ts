@@ -19,7 +19,8 @@ interface RequestContextOptions {
 /**
  * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request
  * id), puts it on every log line, returns it and the request id as response headers, and records latency.
- * It also starts the request's time budget from the Lambda deadline (`context.budget`).
+ * It also starts the request's time budget from the Lambda deadline (`context.budget`); the chain ends it
+ * (`requestEnd`, http-chain.ts).
  */
 export const requestContext = (
   opts: RequestContextOptions,
@@ -42,8 +43,6 @@ export const requestContext = (
   };
 
   const requestContextAfter = (request: HttpRequest): void => {
-    // Runs after the audit write (middlewares' `after` run in reverse): the budget's signals are done with.
-    request.context.budget?.end();
     const start = started.get(request);
     if (metrics && start !== undefined) {
       metrics.addMetric(MetricName.Latency, MetricUnit.Milliseconds, Math.round((now() - start) * 100) / 100);

@@ -244,9 +244,10 @@ class OracleLease implements SqlLease {
   async query(sql: string, binds: SqlBinds): Promise<SqlRow[]> {
     const timeoutMs = capped(this.callTimeoutMs, this.timeLeftMs);
     if (timeoutMs <= 0) throw noTimeLeft('an Oracle query');
-    // Set before every round trip: the caller's time left shrinks between queries.
-    this.connection.callTimeout = timeoutMs;
     try {
+      // Set before every round trip: the caller's time left shrinks between queries. Inside the try: the
+      // driver's setter throws on a connection that is no longer usable.
+      this.connection.callTimeout = timeoutMs;
       const result = await this.connection.execute(sql, binds, this.options);
       return (result.rows ?? []) as SqlRow[];
     } catch (error) {

@@ -3,6 +3,8 @@ import { captureOutput, logLines } from '#testing/capture-output.ts';
 import { freePort } from '#testing/free-port.ts';
 import { recordingProxy } from '#testing/recording-proxy.ts';
 import { TestStores } from '#testing/test-stores.ts';
+import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
+import { ValidationError } from '../../errors/app-errors.ts';
 import { BaseEnvSchema } from '../../utils/env.ts';
 import type { FunctionKernel } from '../function-kernel.ts';
 import { createFunctionKernel } from '../function-kernel.ts';
@@ -78,5 +80,33 @@ describe('FunctionKernel.warmUp (the init phase)', () => {
         budgetMs: 50,
       }),
     ]);
+  });
+});
+
+describe('FunctionKernel.createHttpHandler: the request budget', () => {
+  it('ends with the request, on the error path too: a store call still running is aborted', async () => {
+    const kernel = kernelWith({ LOG_LEVEL: 'SILENT' });
+    const seen: AbortSignal[] = [];
+    const handler = kernel.createHttpHandler(
+      async (_event, context) => {
+        // A sibling read still in flight when another one fails: only its signal can stop it.
+        seen.push(context.budget.workSignal());
+        throw new ValidationError([{ field: 'id', issue: 'is required' }]);
+      },
+      { audit: { action: 'PRICE_READ', describe: () => ({}) } },
+    );
+
+    const { result: response } = await captureOutput(
+      async () =>
+        (await handler(
+          apiEvent({ query: { id: 'PROD-101' } }),
+          lambdaContext() as Parameters<typeof handler>[1],
+        )) as { statusCode: number },
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.aborted).toBe(true);
+    expect((seen[0]!.reason as DOMException).name).toBe('AbortError');
   });
 });

@@ -45,7 +45,7 @@ describe('the request budget', () => {
     expect(work.aborted).toBe(true);
   });
 
-  it('end() clears every timer it started: no signal fires after the request', () => {
+  it('end() clears every timer it started and aborts what is still running: nothing outlives the request', () => {
     const budget = budgetOf(5000);
     const signals = [budget.workSignal(), budget.workSignal(), budget.auditSignal()];
     expect(jest.getTimerCount()).toBe(3);
@@ -54,6 +54,20 @@ describe('the request budget', () => {
     jest.advanceTimersByTime(60_000);
 
     expect(jest.getTimerCount()).toBe(0);
-    expect(signals.map((signal) => signal.aborted)).toEqual([false, false, false]);
+    expect(signals.map((signal) => (signal.reason as DOMException | undefined)?.name)).toEqual([
+      'AbortError',
+      'AbortError',
+      'AbortError',
+    ]);
+  });
+
+  it('end() leaves a signal that already timed out as it was', () => {
+    const budget = budgetOf(SAFETY_MARGIN_MS);
+    const work = budget.workSignal();
+    jest.advanceTimersByTime(1);
+
+    budget.end();
+
+    expect((work.reason as DOMException).name).toBe('TimeoutError');
   });
 });
