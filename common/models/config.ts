@@ -52,6 +52,13 @@ export const ConfigRegistry = {
   }),
 } as const;
 
+/**
+ * Keys the registry held once and no longer does. The API answers 404 for them like any unknown key, but
+ * their audit items stay in the trail for its whole retention, so the audit query still accepts them.
+ * `auditRetentionDays` drove nothing: retention is the per-stage AUDIT_RETENTION_DAYS, set at deploy time.
+ */
+export const RETIRED_CONFIG_KEYS = Object.freeze(['auditRetentionDays'] as const);
+
 export type ConfigRegistry = typeof ConfigRegistry;
 export type ConfigKey = keyof ConfigRegistry;
 export type ConfigValue<K extends ConfigKey = ConfigKey> = z.output<ConfigRegistry[K]['schema']>;

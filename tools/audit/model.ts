@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import type { ConfigKey } from '#common/models/config.ts';
-import { CONFIG_KEYS } from '#common/models/config.ts';
+import { CONFIG_KEYS, RETIRED_CONFIG_KEYS } from '#common/models/config.ts';
 import { ProductIdSchema, UserIdSchema } from '#common/models/price.ts';
 
 /**
@@ -25,9 +24,12 @@ const TimeRangeSchema = z.object({
   to: instant('end').optional(),
 });
 
-/** A key of today's registry: the names are ours, so the message may list them (never the value given). */
-const RegistryKeySchema = z.enum(CONFIG_KEYS as [ConfigKey, ...ConfigKey[]], {
-  error: `must be a configuration key (${CONFIG_KEYS.join(', ')})`,
+/**
+ * A key of today's registry or a retired one (its items are still in the trail): the names are ours, so the
+ * message may list them (never the value given).
+ */
+const RegistryKeySchema = z.enum([...RETIRED_CONFIG_KEYS, ...CONFIG_KEYS], {
+  error: `must be a configuration key (${CONFIG_KEYS.join(', ')}; retired: ${RETIRED_CONFIG_KEYS.join(', ')})`,
 });
 
 /**

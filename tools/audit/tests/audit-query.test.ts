@@ -53,12 +53,19 @@ const fixture = (): AuditItem[] =>
 const ERIN = '4fad7fc2-4a5e-4b12-be95-707d5dad6e05';
 
 /**
- * 240 config-service items by Erin (kept apart from the lookups above): reads and changes of two keys, some
- * refused, and reads of the whole list, which name no key and so are outside the index.
+ * 240 config-service items by Erin (kept apart from the lookups above): reads and changes of two keys and of
+ * a retired one, some refused, and reads of the whole list, which name no key and so are outside the index.
  */
 const configFixture = (): AuditItem[] =>
   Array.from({ length: 240 }, (_, index) => {
-    const configKey = index % 6 === 5 ? undefined : index % 3 === 0 ? 'priceCacheSeconds' : 'maintenanceMode';
+    const configKey =
+      index % 6 === 5
+        ? undefined
+        : index % 6 === 4
+          ? 'auditRetentionDays'
+          : index % 3 === 0
+            ? 'priceCacheSeconds'
+            : 'maintenanceMode';
     const update = index % 4 === 1;
     const refused = update && index % 8 === 1;
     return buildAuditItem({
@@ -212,6 +219,15 @@ describe('audit queries against DynamoDB Local with 3,000 items', () => {
     expect(new Set(sent)).toEqual(new Set(['QueryCommand']));
   });
 
+  it('who read or changed a retired key (auditRetentionDays): its items stay in the trail and are found', async () => {
+    const expected = configItems.filter((item) => item.configKey === 'auditRetentionDays');
+
+    const { found } = await collect({ by: 'config', configKey: 'auditRetentionDays' });
+
+    expect(expected.length).toBeGreaterThan(20);
+    expect(found.map((item) => item.requestId)).toEqual(expected.map((item) => item.requestId));
+  });
+
   it('answers an empty result with one Query and no items', async () => {
     const { pages, found } = await collect({ by: 'product', productId: 'PROD-404' });
     expect(found).toEqual([]);
@@ -357,7 +373,7 @@ describe('npm run audit:query (the CLI, as compliance staff run it)', () => {
     [['--user', 'bob@example.com'], '--user: must be a UUID'],
     [
       ['--config', 'darkLaunch'],
-      '--config: must be a configuration key (maintenanceMode, supportedCurrencies, priceCacheSeconds)',
+      '--config: must be a configuration key (maintenanceMode, supportedCurrencies, priceCacheSeconds; retired: auditRetentionDays)',
     ],
     [['--config', "maintenanceMode' OR 1=1"], '--config: must be a configuration key'],
     [['--config', 'maintenanceMode', '--user', ALICE], 'give exactly one of'],
