@@ -14,6 +14,10 @@ import { readTemplateTables } from '#infra-local/seed/template-tables.ts';
 export const FUNCTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const MAX_NAME_LENGTH = 40;
 
+/** What `npm run openapi` writes (tools/openapi/render.ts). */
+const OPENAPI_FILES = ['openapi.json', join('web', 'src', 'api', 'schema.d.ts')] as const;
+const SIZE_BUDGET_FILE = join('bench', 'size-budget.json');
+
 export class ScaffoldError extends Error {
   /** 2 for a bad name (usage), 1 for a conflict with what exists. */
   readonly exitCode: number;
@@ -149,7 +153,7 @@ const writeOpenApi = async (root: string): Promise<void> => {
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
     throw new ScaffoldError(
-      `the function was written, but openapi.json could not be regenerated; fix the error and run npm run openapi:\n${stderr.trim()}`,
+      `openapi.json could not be regenerated with the new operation:\n${stderr.trim()}`,
     );
   }
 };
@@ -279,19 +283,35 @@ export const newFunction = async (root: string, name: string): Promise<ScaffoldR
     rmSync(check, { recursive: true, force: true });
   }
 
-  const all = { ...files, ...changed };
-  for (const [file, text] of Object.entries(all)) {
+  // Formatted in memory first: a file prettier refuses stops the scaffold before anything is written.
+  const formatted: Array<[string, string]> = [];
+  for (const [file, text] of Object.entries({ ...files, ...changed })) {
     const path = join(root, file);
-    const formatted = /\.(ts|json)$/.test(file) ? await formatForRepo(path, text) : text;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, formatted);
+    formatted.push([file, /\.(ts|json)$/.test(file) ? await formatForRepo(path, text) : text]);
   }
-  await writeOpenApi(root);
-  const budget = await writeSizeBudget(root, name);
-  return {
-    created: Object.keys(files),
-    changed: [...Object.keys(changed), 'openapi.json', join('web', 'src', 'api', 'schema.d.ts'), budget],
-  };
+  const generated = [OPENAPI_FILES[0], OPENAPI_FILES[1], SIZE_BUDGET_FILE];
+  // What the steps after the first write may change, as it was: restored if any step fails.
+  const originals = new Map(
+    [...Object.keys(changed), ...generated].map((file) => [file, readFileSync(join(root, file), 'utf8')]),
+  );
+  try {
+    for (const [file, text] of formatted) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    await writeOpenApi(root);
+    await writeSizeBudget(root, name);
+  } catch (error) {
+    for (const [file, text] of originals) writeFileSync(join(root, file), text);
+    for (const file of Object.keys(files)) rmSync(join(root, file), { force: true });
+    rmSync(fnDir, { recursive: true, force: true });
+    rmSync(join(root, 'dist', name), { recursive: true, force: true });
+    rmSync(join(root, 'dist', `${name}.zip`), { force: true });
+    if (error instanceof ScaffoldError)
+      throw new ScaffoldError(`${error.message}\nNothing was changed: every file is as it was.`);
+    throw error;
+  }
+  return { created: Object.keys(files), changed: [...Object.keys(changed), ...generated] };
 };
 
 /** Headroom of a new function's first size budget over its first build: room to grow, not to bloat. */
@@ -301,8 +321,8 @@ const FIRST_BUDGET_HEADROOM = 1.1;
  * Every function has a size budget (bench/size-budget.json, gated by bench/tests/size-budget.test.ts).
  * A new one's is its first build's sizes plus FIRST_BUDGET_HEADROOM, rounded up to the KB.
  */
-const writeSizeBudget = async (root: string, name: string): Promise<string> => {
-  const file = join('bench', 'size-budget.json');
+const writeSizeBudget = async (root: string, name: string): Promise<void> => {
+  const file = SIZE_BUDGET_FILE;
   const [built] = await buildFunctions(root, [name]);
   if (!built) throw new ScaffoldError(`the build did not produce ${name}`);
   const zipBytes = statSync(join(root, built.zip)).size;
@@ -317,5 +337,4 @@ const writeSizeBudget = async (root: string, name: string): Promise<string> => {
     join(root, file),
     await formatForRepo(join(root, file), `${JSON.stringify(budgets, null, 2)}\n`),
   );
-  return file;
 };

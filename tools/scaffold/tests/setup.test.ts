@@ -194,6 +194,31 @@ describe('node setup.js new-function', () => {
     expect(readFileSync(join(copy, 'infra-local', 'local-debug.yaml'), 'utf8')).toBe(before);
   });
 
+  it('when a step after the first write fails (here the OpenAPI generator), puts every file back as it was', async () => {
+    const state = async () => {
+      const { stdout: status } = await exec('git', ['status', '--porcelain', '--untracked-files=all'], {
+        cwd: copy,
+      });
+      const { stdout: diff } = await exec('git', ['diff'], { cwd: copy, maxBuffer: 64 * 1024 * 1024 });
+      return { status, diff };
+    };
+    const generator = join(copy, 'tools', 'openapi', 'document.ts');
+    const working = readFileSync(generator, 'utf8');
+    const before = await state();
+    writeFileSync(generator, `${working}\nthrow new Error('generator broken on purpose');\n`);
+    try {
+      const result = await run(copy, ['setup.js', 'new-function', 'other-fn']);
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('openapi.json could not be regenerated');
+      expect(result.stderr).toContain('Nothing was changed: every file is as it was.');
+    } finally {
+      writeFileSync(generator, working);
+    }
+    expect(await state()).toEqual(before);
+    expect(existsSync(join(copy, 'functions', 'other-fn'))).toBe(false);
+  });
+
   it('refuses a function that exists, naming the conflict', async () => {
     const result = await run(copy, ['setup.js', 'new-function', 'price-fetcher']);
 
