@@ -50,6 +50,7 @@ const collectionTokens = async (issuer: Awaited<ReturnType<typeof startLocalIssu
     adminToken: await signIn([...ROLES]),
     priceReaderToken: valid,
     configReaderToken: await signIn(['config-reader']),
+    configAdminToken: await signIn(['config-admin']),
     readerToken: await signIn(['price-reader', 'config-reader']),
     expiredToken: await issuer.signToken({ sub: USER, roles: ['price-reader'], expiresIn: -600 }),
     // The payload changed after signing (roles raised to config-admin): the signature no longer matches.
