@@ -58,26 +58,35 @@ export class ServiceAlarms extends Construct {
       alarm.addOkAction(action);
       if (service) this.byService.set(service, [...(this.byService.get(service) ?? []), alarm]);
     };
-
-    for (const { service, metric, why } of EMF_ALARMS) {
+    /** Alarms when `metric` (a one-minute Sum) counts anything at all; no data is no breach. */
+    const anyInAMinute = (
+      service: string,
+      id: string,
+      props: Pick<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription' | 'metric'>,
+    ): void =>
       wire(
         service,
-        new cloudwatch.Alarm(this, `${service}-${metric}`, {
-          alarmName: `pricing-${env}-${service}-${metric}`,
-          alarmDescription: `${metric} > 0 for ${service} (${env}): ${why}.`,
-          metric: new cloudwatch.Metric({
-            namespace: METRICS_NAMESPACE,
-            metricName: metric,
-            dimensionsMap: { service, stage: env },
-            statistic: 'Sum',
-            period: Duration.minutes(1),
-          }),
+        new cloudwatch.Alarm(this, id, {
+          ...props,
           threshold: 0,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
       );
+
+    for (const { service, metric, why } of EMF_ALARMS) {
+      anyInAMinute(service, `${service}-${metric}`, {
+        alarmName: `pricing-${env}-${service}-${metric}`,
+        alarmDescription: `${metric} > 0 for ${service} (${env}): ${why}.`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: metric,
+          dimensionsMap: { service, stage: env },
+          statistic: 'Sum',
+          period: Duration.minutes(1),
+        }),
+      });
     }
 
     // A spike of refused tokens: credential stuffing, a broken client or a rotated signing key.
@@ -127,30 +136,16 @@ export class ServiceAlarms extends Construct {
     );
 
     for (const [service, alias] of Object.entries(props.aliases)) {
-      wire(
-        service,
-        new cloudwatch.Alarm(this, `${service}-Throttles`, {
-          alarmName: `pricing-${env}-${service}-throttles`,
-          alarmDescription: `${service} (${env}) throttled: its reserved concurrency is exhausted.`,
-          metric: alias.metricThrottles({ statistic: 'Sum', period: Duration.minutes(1) }),
-          threshold: 0,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      wire(
-        service,
-        new cloudwatch.Alarm(this, `${service}-Errors`, {
-          alarmName: `pricing-${env}-${service}-errors`,
-          alarmDescription: `${service} (${env}) invocation errors (unhandled, timeouts).`,
-          metric: alias.metricErrors({ statistic: 'Sum', period: Duration.minutes(1) }),
-          threshold: 0,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
+      anyInAMinute(service, `${service}-Throttles`, {
+        alarmName: `pricing-${env}-${service}-throttles`,
+        alarmDescription: `${service} (${env}) throttled: its reserved concurrency is exhausted.`,
+        metric: alias.metricThrottles({ statistic: 'Sum', period: Duration.minutes(1) }),
+      });
+      anyInAMinute(service, `${service}-Errors`, {
+        alarmName: `pricing-${env}-${service}-errors`,
+        alarmDescription: `${service} (${env}) invocation errors (unhandled, timeouts).`,
+        metric: alias.metricErrors({ statistic: 'Sum', period: Duration.minutes(1) }),
+      });
       wire(
         service,
         new cloudwatch.Alarm(this, `${service}-DurationP99`, {
