@@ -49,9 +49,9 @@ const invoking =
 const viaHandler = invoking(handler, 'handler');
 
 const { createRawStoreCalls } = (await import(pathToFileURL(rawBundle).href)) as {
-  createRawStoreCalls: (env: Record<string, string | undefined>) => RawStoreCalls;
+  createRawStoreCalls: (env: Record<string, string | undefined>, event: unknown) => RawStoreCalls;
 };
-const raw = createRawStoreCalls(env);
+const raw = createRawStoreCalls(env, event);
 const viaRawCalls = async (): Promise<void> => {
   sequence += 1;
   await raw.call(`raw-${sequence}`);

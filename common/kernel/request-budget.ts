@@ -37,6 +37,12 @@ export interface RequestBudget {
 }
 
 /**
+ * The reason `end()` gives a signal it aborts. One instance for every request: a DOMException records its
+ * stack when built, which on the warm path cost more than the rest of the abort.
+ */
+const REQUEST_ENDED = new DOMException('The request has ended', 'AbortError');
+
+/**
  * A signal that aborts in `ms` with a TimeoutError, as `AbortSignal.timeout` does, but on a timer `end()` can
  * clear. `AbortSignal.timeout` cannot be cancelled: each one fires seconds after its request, costing about
  * 18 µs of CPU per signal here (create and fire), against about 1 µs for a controller whose timer is cleared.
@@ -76,8 +82,7 @@ export const createRequestBudget = (options: {
     end: () => {
       for (const { controller, timer } of started.splice(0)) {
         clearTimeout(timer);
-        if (!controller.signal.aborted)
-          controller.abort(new DOMException('The request has ended', 'AbortError'));
+        if (!controller.signal.aborted) controller.abort(REQUEST_ENDED);
       }
     },
   };
