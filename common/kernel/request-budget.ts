@@ -7,6 +7,12 @@
  */
 export const SAFETY_MARGIN_MS = 1000;
 
+/**
+ * A share ends this long before the margin, so that a call aborted at the end of its share still has its
+ * 503 built and its audit attempt settled before the margin, not a few milliseconds into it.
+ */
+export const ANSWER_ALLOWANCE_MS = 50;
+
 /** DynamoDB attempts per call (the first and one retry): a retry hides a dropped connection. */
 export const DYNAMODB_MAX_ATTEMPTS = 2;
 
@@ -27,8 +33,13 @@ export interface RequestBudget {
   auditMs(): number;
   /** Aborts the function's own store calls when its share is spent. */
   workSignal(): AbortSignal;
-  /** Aborts the audit write when its share is spent. */
-  auditSignal(): AbortSignal;
+  /**
+   * Aborts the audit write when its share is spent; none while the whole reserve is left. The reserve is
+   * the write's own bound (`dynamoCallBoundMs` of the client's request timeout): the client's timers end it
+   * within the reserve by themselves, and a signal there would only cost every request its timer and
+   * listener. The audit middleware awaits the write, so it cannot outlive the request either way.
+   */
+  auditSignal(): AbortSignal | undefined;
   /**
    * Ends the budget with the request: clears its timers, and aborts every signal not yet aborted, so a call
    * still running (a sibling of a read that failed) cannot outlive its request.
@@ -64,11 +75,13 @@ const timedSignal = (
 /** A request's budget, from the time Lambda says remains and the audit write's reserve. */
 export const createRequestBudget = (options: {
   remainingMs: number | undefined;
+  /** The audit write's own bound, kept for it from every request's time (see `auditSignal`). */
   auditReserveMs: number;
   now?: () => number;
 }): RequestBudget => {
   const now = options.now ?? (() => Date.now());
-  const finishBy = now() + (options.remainingMs ?? UNKNOWN_REMAINING_MS) - SAFETY_MARGIN_MS;
+  const finishBy =
+    now() + (options.remainingMs ?? UNKNOWN_REMAINING_MS) - SAFETY_MARGIN_MS - ANSWER_ALLOWANCE_MS;
   const left = () => Math.max(0, finishBy - now());
   const workMs = () => Math.max(0, left() - options.auditReserveMs);
   const auditMs = () => Math.min(options.auditReserveMs, left());
@@ -78,7 +91,10 @@ export const createRequestBudget = (options: {
     workMs,
     auditMs,
     workSignal: () => timedSignal(Math.max(1, workMs()), started),
-    auditSignal: () => timedSignal(Math.max(1, auditMs()), started),
+    auditSignal: () => {
+      const ms = auditMs();
+      return ms >= options.auditReserveMs ? undefined : timedSignal(Math.max(1, ms), started);
+    },
     end: () => {
       for (const { controller, timer } of started.splice(0)) {
         clearTimeout(timer);

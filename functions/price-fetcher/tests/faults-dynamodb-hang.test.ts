@@ -33,6 +33,7 @@ describe('the audit store hangs (accepts connections, never answers) or is down'
   it.each([
     ['hangs', 10_000],
     ['hangs', 4_000],
+    ['hangs', 3_000],
     ['is down', 10_000],
   ] as const)(
     'when the audit store %s (deadline %i ms), answers 503 AUDIT_UNAVAILABLE with no price, at least 1 s before the deadline',
