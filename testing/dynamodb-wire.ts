@@ -14,12 +14,19 @@ export const readBody = (incoming: IncomingMessage): Promise<Buffer> =>
   });
 
 /** Answers as DynamoDB does when it refuses a request: a JSON error body and `x-amzn-errortype`. */
-export const awsError = (outgoing: ServerResponse, status: number, type: string, message: string): void => {
+export const awsError = (
+  outgoing: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void => {
   const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
   outgoing.writeHead(status, {
     'content-type': 'application/x-amz-json-1.0',
     'content-length': Buffer.byteLength(body),
     'x-amzn-errortype': type,
+    ...headers,
   });
   outgoing.end(body);
 };

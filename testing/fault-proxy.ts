@@ -21,11 +21,16 @@ export interface ProxiedRequest {
  * - `lose-ack`: forward the request (DynamoDB does the work), then drop the connection (`drop`) or answer
  *   500 InternalServerError (`500`) instead of the real answer: the caller cannot know it was stored;
  * - `refuse`: answer 400 AccessDeniedException without forwarding, as DynamoDB does for a role that may not
- *   write that table.
+ *   write that table;
+ * - `throttle`: answer 400 ProvisionedThroughputExceededException without forwarding, with a `retry-after`
+ *   header when `retryAfterSeconds` is given (the SDK then waits that long before its retry).
  */
 export interface FaultRule {
   match: (request: ProxiedRequest) => boolean;
-  fault: { kind: 'lose-ack'; how: 'drop' | '500' } | { kind: 'refuse' };
+  fault:
+    | { kind: 'lose-ack'; how: 'drop' | '500' }
+    | { kind: 'refuse' }
+    | { kind: 'throttle'; retryAfterSeconds?: number };
   /** How many matching requests get the fault; then the rule stops applying. Unlimited by default. */
   times?: number;
 }
@@ -79,6 +84,17 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
       }
       if (rule?.fault.kind === 'refuse') {
         awsError(outgoing, 400, 'AccessDeniedException', 'User is not authorized to perform this action');
+        return;
+      }
+      if (rule?.fault.kind === 'throttle') {
+        const { retryAfterSeconds } = rule.fault;
+        awsError(
+          outgoing,
+          400,
+          'ProvisionedThroughputExceededException',
+          'Rate of requests exceeds the allowed throughput',
+          retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
+        );
         return;
       }
       const answer = await forward(upstream, incoming, body);

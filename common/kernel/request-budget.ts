@@ -16,7 +16,11 @@ export const ANSWER_ALLOWANCE_MS = 50;
 /** DynamoDB attempts per call (the first and one retry): a retry hides a dropped connection. */
 export const DYNAMODB_MAX_ATTEMPTS = 2;
 
-/** The SDK's backoff before a retry stays below this (standard strategy: up to 100 ms base, jittered). */
+/**
+ * The SDK's backoff before a retry after a timeout or a 5xx stays below this (50 ms base, jittered). After
+ * throttling it can be longer (1 s base, plus any retry-after hint): the budget's abort signal cuts that
+ * sleep, since the SDK's retry races it with the signal.
+ */
 const RETRY_BACKOFF_ALLOWANCE_MS = 250;
 
 /** The longest one DynamoDB call can take: every attempt hits its request timeout, plus the backoff. */
@@ -34,12 +38,11 @@ export interface RequestBudget {
   /** Aborts the function's own store calls when its share is spent. */
   workSignal(): AbortSignal;
   /**
-   * Aborts the audit write when its share is spent; none while the whole reserve is left. The reserve is
-   * the write's own bound (`dynamoCallBoundMs` of the client's request timeout): the client's timers end it
-   * within the reserve by themselves, and a signal there would only cost every request its timer and
-   * listener. The audit middleware awaits the write, so it cannot outlive the request either way.
+   * Aborts the audit write when its share is spent. Always given, even while the whole reserve is left: the
+   * client's own timers bound each attempt, but not the backoff before a retry (1 s base after throttling,
+   * and a server's retry-after hint adds up to 5 s); the SDK's retry races that sleep with this signal.
    */
-  auditSignal(): AbortSignal | undefined;
+  auditSignal(): AbortSignal;
   /**
    * Ends the budget with the request: clears its timers, and aborts every signal not yet aborted, so a call
    * still running (a sibling of a read that failed) cannot outlive its request.
@@ -75,7 +78,7 @@ const timedSignal = (
 /** A request's budget, from the time Lambda says remains and the audit write's reserve. */
 export const createRequestBudget = (options: {
   remainingMs: number | undefined;
-  /** The audit write's own bound, kept for it from every request's time (see `auditSignal`). */
+  /** What the audit write keeps of every request's time: its attempts' bound (`dynamoCallBoundMs`). */
   auditReserveMs: number;
   now?: () => number;
 }): RequestBudget => {
@@ -91,10 +94,7 @@ export const createRequestBudget = (options: {
     workMs,
     auditMs,
     workSignal: () => timedSignal(Math.max(1, workMs()), started),
-    auditSignal: () => {
-      const ms = auditMs();
-      return ms >= options.auditReserveMs ? undefined : timedSignal(Math.max(1, ms), started);
-    },
+    auditSignal: () => timedSignal(Math.max(1, auditMs()), started),
     end: () => {
       for (const { controller, timer } of started.splice(0)) {
         clearTimeout(timer);

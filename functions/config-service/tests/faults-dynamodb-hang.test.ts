@@ -52,7 +52,8 @@ describe('DynamoDB hangs (accepts connections, never answers) or is down, for co
     },
   );
 
-  // At 3 s less than the audit write's reserve is left, so the write runs under the budget's abort signal.
+  // At 3 s the audit write's share is less than its reserve: the budget's abort signal, not the client's
+  // timers, ends it.
   it.each([4_000, 3_000])(
     'with a tight deadline (%i ms), a PUT into a hung store still answers in time, and stores nothing',
     async (deadlineMs) => {

@@ -53,6 +53,27 @@ describe('the audit store hangs (accepts connections, never answers) or is down'
     },
   );
 
+  it('when the audit store throttles with a 3 s retry-after hint, the retry’s wait is cut at the audit’s share: 503 AUDIT_UNAVAILABLE, nothing stored, at least 1 s before a 4 s deadline', async () => {
+    // The client's timers bound each attempt, not the SDK's sleep before a retry: only the budget's abort
+    // signal, which the SDK's retry races with that sleep, ends it. Without it the answer comes after 3 s, with less than 1 s left.
+    stores.faults.reset();
+    stores.faults.addRule({
+      match: (request) => request.operation === 'PutItem',
+      fault: { kind: 'throttle', retryAfterSeconds: 3 },
+      times: 1,
+    });
+
+    const { response, remainingMs, requestId } = await callWithDeadline(4_000);
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'AUDIT_UNAVAILABLE' } });
+    expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+    expect(stores.faults.faulted()).toBe(1);
+    // The retry was never sent: no item, so no SUCCESS on record for an answer the caller never got.
+    expect(stores.faults.operations().filter((operation) => operation === 'PutItem')).toHaveLength(1);
+    expect(await stores.auditItemFor(requestId)).toEqual([]);
+  });
+
   it('serves again, audited, as soon as the store answers, with no restart', async () => {
     await stores.hangDynamo();
     expect((await callWithDeadline(10_000)).response.statusCode).toBe(503);
