@@ -1,5 +1,5 @@
 import type { AcquireOptions, SqlClient, SqlLease } from '../../clients/sql/sql-client.ts';
-import { createRequestBudget } from '../../kernel/request-budget.ts';
+import { ANSWER_ALLOWANCE_MS, createRequestBudget } from '../../kernel/request-budget.ts';
 import type { HttpRequest } from '../../types/lambda.ts';
 import { dbConnection } from '../db-connection.ts';
 
@@ -26,7 +26,7 @@ describe('dbConnection', () => {
   it("bounds the lease by the request's work budget, read when the connection is borrowed", async () => {
     const { client, acquired } = recordingClient();
     let clock = 0;
-    // 10 s left, 2.25 s audit reserve, 1 s margin: 6.75 s of work at the start.
+    // 10 s left, 2.25 s audit reserve, 1 s margin and the answer's allowance: 6.55 s of work at the start.
     const budget = createRequestBudget({ remainingMs: 10_000, auditReserveMs: 2250, now: () => clock });
     const request = requestWith({ budget });
     const middleware = dbConnection({ client });
@@ -36,7 +36,7 @@ describe('dbConnection', () => {
     await request.context.db!.query('SELECT 1', {});
 
     expect(acquired).toHaveLength(1);
-    expect(acquired[0]!.timeLeftMs!()).toBe(750);
+    expect(acquired[0]!.timeLeftMs!()).toBe(750 - ANSWER_ALLOWANCE_MS);
     clock = 7000;
     expect(acquired[0]!.timeLeftMs!()).toBe(0);
   });

@@ -69,7 +69,9 @@ describe('the audit store hangs (accepts connections, never answers) or is down'
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'AUDIT_UNAVAILABLE' } });
     expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
     expect(stores.faults.faulted()).toBe(1);
-    // The retry was never sent: no item, so no SUCCESS on record for an answer the caller never got.
+    // Past the hint, when an unaborted retry would have gone out: it was never sent, so there is no item,
+    // and no SUCCESS on record for an answer the caller never got.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(stores.faults.operations().filter((operation) => operation === 'PutItem')).toHaveLength(1);
     expect(await stores.auditItemFor(requestId)).toEqual([]);
   });

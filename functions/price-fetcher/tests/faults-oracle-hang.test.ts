@@ -160,7 +160,7 @@ describe('a hung Oracle when the Lambda deadline is near (a later request in a s
     ]);
   };
 
-  it("with the template's Oracle timeouts and 4 s left (0.75 s of work, less than the driver's own 1 s), answers 503 SOURCE_UNAVAILABLE, audited as ERROR, at least 1 s before the deadline", async () => {
+  it("with the template's Oracle timeouts and 4 s left (0.55 s of work, less than the driver's own 1 s), answers 503 SOURCE_UNAVAILABLE, audited as ERROR, at least 1 s before the deadline", async () => {
     const { response, remainingMs, requestId } = await callWithDeadline(4000);
 
     expect(hung.accepted()).toBeGreaterThan(0);
