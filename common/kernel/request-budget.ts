@@ -19,9 +19,8 @@ export const DYNAMODB_MAX_ATTEMPTS = 2;
 
 /**
  * The SDK's backoff before a retry after a timeout or a 5xx stays below this (25 ms base for DynamoDB,
- * jittered). After
- * throttling it can be longer (1 s base, plus any retry-after hint): the budget's abort signal cuts that
- * sleep, since the SDK's retry races it with the signal.
+ * jittered). After throttling it can be longer (1 s base, plus any retry-after hint): the budget's abort
+ * signal cuts that wait, since the SDK's retry races it with the signal.
  */
 const RETRY_BACKOFF_ALLOWANCE_MS = 250;
 
