@@ -23,14 +23,18 @@ export interface ProxiedRequest {
  * - `refuse`: answer 400 AccessDeniedException without forwarding, as DynamoDB does for a role that may not
  *   write that table;
  * - `throttle`: answer 400 ProvisionedThroughputExceededException without forwarding, with a `retry-after`
- *   header when `retryAfterSeconds` is given (the SDK then waits that long before its retry).
+ *   header when `retryAfterSeconds` is given (the SDK then waits that long before its retry);
+ * - `stall`: without forwarding, send a 200 status line, headers and the first byte of a body, then
+ *   nothing more, as a store or a network path that stops mid-answer. The client's request timeout ends
+ *   once headers arrive, so only a bound on the whole call can end this one.
  */
 export interface FaultRule {
   match: (request: ProxiedRequest) => boolean;
   fault:
     | { kind: 'lose-ack'; how: 'drop' | '500' }
     | { kind: 'refuse' }
-    | { kind: 'throttle'; retryAfterSeconds?: number };
+    | { kind: 'throttle'; retryAfterSeconds?: number }
+    | { kind: 'stall' };
   /** How many matching requests get the fault; then the rule stops applying. Unlimited by default. */
   times?: number;
 }
@@ -95,6 +99,11 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
           'Rate of requests exceeds the allowed throughput',
           retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
         );
+        return;
+      }
+      if (rule?.fault.kind === 'stall') {
+        outgoing.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': '1024' });
+        outgoing.write('{');
         return;
       }
       const answer = await forward(upstream, incoming, body);

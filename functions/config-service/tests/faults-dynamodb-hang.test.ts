@@ -24,7 +24,7 @@ afterEach(() => stores.startDynamo());
 const callWithDeadline = async (event: HttpEvent, timeoutMs = 10_000) => {
   const context = lambdaContext('config-service-test', timeoutMs);
   const response = (await handler(event, context)) as APIGatewayProxyResult;
-  return { response, remainingMs: context.getRemainingTimeInMillis() };
+  return { response, remainingMs: context.getRemainingTimeInMillis(), requestId: context.awsRequestId };
 };
 
 const requests: Array<[string, () => HttpEvent]> = [
@@ -67,6 +67,38 @@ describe('DynamoDB hangs (accepts connections, never answers) or is down, for co
       expect(response.statusCode).toBe(503);
       expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
       await stores.startDynamo();
+      expect((await stores.configVersions('maintenanceMode')).map((item) => item.version)).toEqual([1]);
+    },
+  );
+
+  // The client's request timeout ends when the headers arrive; only the budget's signal bounds the body.
+  it.each([
+    ['GET /config/{key}', () => getEvent('maintenanceMode'), 'Query'],
+    [
+      'PUT /config/{key}',
+      () => putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
+      'TransactWriteItems',
+    ],
+  ] as const)(
+    'when the config table stops mid-answer to %s (headers and one byte, then nothing), the call is cut at the work share: 503 CONFIG_UNAVAILABLE, audited, at least 1 s before the deadline',
+    async (_name, event, operation) => {
+      stores.faults.reset();
+      stores.faults.addRule({
+        match: (request) => request.operation === operation,
+        fault: { kind: 'stall' },
+        times: 1,
+      });
+
+      const { response, remainingMs, requestId } = await callWithDeadline(event());
+
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'CONFIG_UNAVAILABLE' } });
+      expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+      expect(stores.faults.faulted()).toBe(1);
+      // The audit write had its own reserve left, so the refusal is on record; no version was added.
+      expect(await stores.auditItemFor(requestId)).toMatchObject([
+        { status: 'ERROR', httpStatus: 503, errorCode: 'CONFIG_UNAVAILABLE' },
+      ]);
       expect((await stores.configVersions('maintenanceMode')).map((item) => item.version)).toEqual([1]);
     },
   );

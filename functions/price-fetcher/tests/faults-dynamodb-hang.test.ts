@@ -76,6 +76,26 @@ describe('the audit store hangs (accepts connections, never answers) or is down'
     expect(await stores.auditItemFor(requestId)).toEqual([]);
   });
 
+  it('when the audit store stops mid-answer (headers and one byte of the body, then nothing), the call is cut at the audit’s share: 503 AUDIT_UNAVAILABLE, at least 1 s before the deadline', async () => {
+    // The client's request timeout ends when the headers arrive; the body is bounded by the budget's signal.
+    stores.faults.reset();
+    stores.faults.addRule({
+      match: (request) => request.operation === 'PutItem',
+      fault: { kind: 'stall' },
+      times: 1,
+    });
+
+    const { response, remainingMs, requestId } = await callWithDeadline(10_000);
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'AUDIT_UNAVAILABLE' } });
+    expect(response.body).not.toMatch(/price|99\.99|USD/i);
+    expect(remainingMs).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+    expect(stores.faults.faulted()).toBe(1);
+    // Nothing was forwarded, and the cut call was not tried again: nothing was stored.
+    expect(await stores.auditItemFor(requestId)).toEqual([]);
+  });
+
   it('serves again, audited, as soon as the store answers, with no restart', async () => {
     await stores.hangDynamo();
     expect((await callWithDeadline(10_000)).response.statusCode).toBe(503);
