@@ -87,15 +87,16 @@ try {
     }
     return markers;
   };
-  const moduleAt = (url: string, line: number): string => {
+  /** The module a line belongs to, and the line's offset in it (the same in every bundle built alike). */
+  const moduleAt = (url: string, line: number): { module: string; offset: number } => {
     const markers = markersOf(url);
     let low = 0;
     let high = markers.length - 1;
-    let found = '(bundle prelude)';
+    let found = { module: '(bundle prelude)', offset: line };
     while (low <= high) {
       const mid = (low + high) >> 1;
       if (markers[mid]!.line <= line) {
-        found = markers[mid]!.module;
+        found = { module: markers[mid]!.module, offset: line - markers[mid]!.line };
         low = mid + 1;
       } else high = mid - 1;
     }
@@ -133,10 +134,12 @@ try {
   const details = new Set(values.detail?.split(',') ?? []);
   const selfTime = new Map<string, number>();
   const detail = new Map<string, number>();
+  const detailBySide = { handler: new Map<string, number>(), raw: new Map<string, number>() };
   profile.samples.forEach((id, index) => {
     const node = byId.get(id)!;
     const { url, functionName, lineNumber } = node.callFrame;
-    const module = inBundle(url) ? moduleAt(url, lineNumber) : undefined;
+    const at = inBundle(url) ? moduleAt(url, lineNumber) : undefined;
+    const module = at?.module;
     const key = module
       ? packageOf(module)
       : url
@@ -147,8 +150,10 @@ try {
     const side = rawFile ? sideOf(id) : undefined;
     if (side) bySide[side].set(key, (bySide[side].get(key) ?? 0) + delta);
     if (details.has(key)) {
-      const where = `${functionName || '(anonymous)'} ${module}:${lineNumber}`;
+      // Keyed by the line's offset in its module, so the same function in both bundles is one row.
+      const where = `${functionName || '(anonymous)'} ${module}:+${at?.offset ?? lineNumber}`;
       detail.set(where, (detail.get(where) ?? 0) + delta);
+      if (side) detailBySide[side].set(where, (detailBySide[side].get(where) ?? 0) + delta);
     }
   });
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
@@ -185,7 +190,22 @@ try {
       );
     }
   }
-  if (values.detail) {
+  if (values.detail && rawFile) {
+    const calls = Number(values.warm) + 500;
+    const rows = [...detail.keys()]
+      .map((where) => {
+        const handler = detailBySide.handler.get(where) ?? 0;
+        const raw = detailBySide.raw.get(where) ?? 0;
+        return { where, handler, raw, extra: ((handler - raw) / calls) * 1000 };
+      })
+      .sort((a, b) => b.extra - a.extra);
+    process.stdout.write(`\nPer call inside ${values.detail}, handler side vs raw side, by function:\n`);
+    for (const row of rows.slice(0, Number(values.top))) {
+      process.stdout.write(
+        `${row.extra.toFixed(1).padStart(8)} µs  ${row.where} (handler ${row.handler.toFixed(0)} ms, raw ${row.raw.toFixed(0)} ms)\n`,
+      );
+    }
+  } else if (values.detail) {
     process.stdout.write(`\nSelf time inside ${values.detail}, by function:\n`);
     for (const [where, value] of [...detail.entries()]
       .sort((a, b) => b[1] - a[1])
