@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { lambdaContext } from '#testing/api-gateway.ts';
@@ -205,6 +207,35 @@ describe('authorizer: the key set', () => {
       await expect(authorize(tokenEvent(bearer(token)), stuck)).rejects.toThrow('Authorizer unavailable');
     } finally {
       await silent.close();
+    }
+  });
+
+  it('is bounded for the whole answer: an issuer that stops mid-body gets the same server error, in about JWKS_TIMEOUT_MS', async () => {
+    // Headers and the start of a key set, then nothing: a timeout that ended at the headers would wait forever.
+    const sockets = new Set<Socket>();
+    const stalling = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+      response.write('{"keys":[');
+    });
+    stalling.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const stuck = await loadHandler(HANDLER, {
+        ...authorizerEnv(issuer),
+        JWKS_URL: `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/jwks`,
+        JWKS_TIMEOUT_MS: '200',
+      });
+      const token = await issuer.signToken({ sub: TEST_USER, roles: ['price-reader'] });
+      const started = Date.now();
+
+      await expect(authorize(tokenEvent(bearer(token)), stuck)).rejects.toThrow('Authorizer unavailable');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => stalling.close(() => resolve()));
     }
   });
 
