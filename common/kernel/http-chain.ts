@@ -15,6 +15,7 @@ import { healthCheck } from '../middleware/health-check.ts';
 import { httpErrorHandler } from '../middleware/http-error-handler.ts';
 import { identity } from '../middleware/identity.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { ANSWER_ALLOWANCE_MS, SAFETY_MARGIN_MS } from './request-budget.ts';
 
 /**
  * The OWASP REST set (HSTS, nosniff, frame DENY, no-referrer; CSP is set with the JSON body). The
@@ -66,6 +67,12 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .filter(Boolean);
 
   const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler, {
+    // Middy races the handler with a timer this long before the deadline (5 ms by default: too late for any
+    // audit write). Here it ends where the work share ends (request-budget.ts), plus half the answer
+    // allowance, so that the budget's own aborts answer first. A handler still waiting then awaits something
+    // no budget bounds, a defect: it is cut with a TimeoutError (500 INTERNAL_ERROR), and the audit write
+    // still has nearly all of its reserve, instead of the request running into the Lambda timeout.
+    timeoutEarlyInMillis: SAFETY_MARGIN_MS + ANSWER_ALLOWANCE_MS / 2 + opts.auditReserveMs,
     // Runs once the answer is final, on every path (early answers and errors included): the request's
     // budget clears its timers and aborts any store call still running, so nothing outlives the request.
     requestEnd: (request) => (request.context as Partial<AppContext>).budget?.end(),

@@ -5,6 +5,7 @@ import { recordingProxy } from '#testing/recording-proxy.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
 import { ValidationError } from '../../errors/app-errors.ts';
+import { SAFETY_MARGIN_MS } from '../request-budget.ts';
 import { BaseEnvSchema } from '../../utils/env.ts';
 import type { FunctionKernel } from '../function-kernel.ts';
 import { createFunctionKernel } from '../function-kernel.ts';
@@ -108,5 +109,31 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]!.aborted).toBe(true);
     expect((seen[0]!.reason as DOMException).name).toBe('AbortError');
+  });
+
+  it('cuts a handler that awaits what no budget bounds at the end of its work share: 500, audited, the margin kept', async () => {
+    const kernel = kernelWith({ LOG_LEVEL: 'SILENT' });
+    const handler = kernel.createHttpHandler(
+      // A defect: an await that never settles and takes no signal from the budget.
+      () => new Promise(() => undefined),
+      { audit: { action: 'PRICE_READ', describe: () => ({}) } },
+    );
+    const context = lambdaContext('kernel-test', 5_000);
+
+    const { result: response } = await captureOutput(
+      async () =>
+        (await handler(
+          apiEvent({ query: { id: 'PROD-101' } }),
+          context as Parameters<typeof handler>[1],
+        )) as { statusCode: number; body: string },
+    );
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'INTERNAL_ERROR' } });
+    // Answered with its audit item stored, before the margin: not a Lambda timeout.
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+    expect(await stores.auditItemFor(context.awsRequestId)).toMatchObject([
+      { status: 'ERROR', httpStatus: 500, errorCode: 'INTERNAL_ERROR' },
+    ]);
   });
 });
