@@ -1,3 +1,6 @@
+import { repoRoot, templatePath } from '#build/paths.ts';
+import { readApiAuthorizer } from '#build/template.ts';
+import { CLOCK_SKEW_SECONDS } from '#functions/authorizer/src/service.ts';
 import type { InvokeResult } from '../lambda-runtime.ts';
 import { GatewayAuthorizer, localMethodArn } from '../gateway-authorizer.ts';
 
@@ -82,6 +85,27 @@ describe('GatewayAuthorizer (API Gateway side of a TOKEN authorizer)', () => {
     await authorizer.authorize('Bearer a', arn('GET /price'));
 
     expect(events).toHaveLength(3);
+  });
+
+  it("with the template's TTL, a token accepted just before exp + skew is refused at most 2 minutes after exp", async () => {
+    // docs/auth.md: the authorizer checks exp with at most 60 s of clock skew, and API Gateway reuses its
+    // cached Allow for the TTL without asking again. The fake authorizer accepts once, then refuses.
+    const { ttlSeconds } = readApiAuthorizer(templatePath(repoRoot()))!;
+    const { authorizer, events, advance } = gateway([ok(allowPrice), thrown('Unauthorized')], ttlSeconds);
+    // Times are ms after the token's exp; the authorizer accepts it for the last time 1 s inside the skew.
+    let sinceExp = CLOCK_SKEW_SECONDS * 1000 - 1_000;
+    expect(await authorizer.authorize('Bearer a', arn('GET /price'))).toMatchObject({ kind: 'allow' });
+    let lastAllowed = sinceExp;
+    while (sinceExp < 600_000) {
+      advance(1_000);
+      sinceExp += 1_000;
+      if ((await authorizer.authorize('Bearer a', arn('GET /price'))).kind !== 'allow') break;
+      lastAllowed = sinceExp;
+    }
+
+    expect(events).toHaveLength(2);
+    expect(lastAllowed).toBeLessThan((CLOCK_SKEW_SECONDS + ttlSeconds) * 1000);
+    expect(lastAllowed).toBeLessThanOrEqual(120_000);
   });
 
   it('with a TTL of 0 caches nothing', async () => {
