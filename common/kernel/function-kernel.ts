@@ -113,6 +113,7 @@ export const createFunctionKernel = (
         metrics,
         corsOrigin: env.CORS_ORIGIN,
         auditReserveMs: dynamoCallBoundMs(env.DYNAMODB_TIMEOUT_MS),
+        apiAlias: env.API_ALIAS,
         ...(options.sql ? { sql: options.sql } : {}),
         audit: {
           ...options.audit,

@@ -47,6 +47,8 @@ export interface HttpChainOptions {
   sql?: SqlClient;
   /** What the audit write keeps of every request's time (request-budget.ts). */
   auditReserveMs: number;
+  /** The alias API Gateway invokes; with it, a caller is trusted only through that alias (identity.ts). */
+  apiAlias?: string | undefined;
 }
 
 /**
@@ -89,6 +91,6 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
     .use(httpErrorHandler({ logger, metrics }))
     .use(audit({ ...opts.audit, logger, metrics }))
-    .use(identity());
+    .use(identity({ apiAlias: opts.apiAlias }));
   return opts.sql ? chain.use(dbConnection({ client: opts.sql })) : chain;
 };

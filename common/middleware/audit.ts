@@ -9,7 +9,7 @@ import { buildAuditItem } from '../models/audit.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
 import type { AuditRepository } from '../adapters/audit-repository.ts';
 import { AuditUnavailableError, toAppError } from '../errors/app-errors.ts';
-import { callerOf, requestFactsOf } from '../http/identity.ts';
+import { requestFactsOf } from '../http/identity.ts';
 
 export interface AuditOptions {
   repository: AuditRepository;
@@ -17,7 +17,7 @@ export interface AuditOptions {
   action: AuditAction | ((event: HttpEvent) => AuditAction);
   /**
    * Extracts the validated parts of what was asked for. Must never throw and never return raw input. The
-   * user is not its to say: the audit takes it from the authorizer context.
+   * user is not its to say: the audit takes it from `context.caller`, which the identity middleware sets.
    */
   describe: (event: HttpEvent) => Omit<AuditSubject, 'userId'>;
   service: string;
@@ -58,8 +58,12 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
     return buildAuditItem({
       action,
       status,
-      // Who is the authorizer's word alone; `describe` names only what was asked for.
-      subject: { ...opts.describe(request.event), userId: callerOf(request.event)?.userId },
+      // Who is the authorizer's word alone, once the identity middleware has trusted it (`context.caller`);
+      // `describe` names only what was asked for.
+      subject: {
+        ...opts.describe(request.event),
+        userId: (request.context as Partial<AppContext>).caller?.userId,
+      },
       request: requestFactsOf(request.event),
       requestId: request.context.awsRequestId,
       correlationId: request.context.correlationId ?? request.context.awsRequestId,

@@ -38,6 +38,12 @@ export const BaseEnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.pipe(blankAsUnset, z.optional(z.url())),
   /** Each DynamoDB attempt's bound (two attempts per call); see docs/compliance.md, "Time budget". */
   DYNAMODB_TIMEOUT_MS: positiveInt(1000),
+  /**
+   * The alias API Gateway invokes (`live`). A request that names a caller is served only through it: a
+   * direct invoke of a version or of $LATEST (the deploy role's smoke test) may carry any
+   * `requestContext.authorizer`, so it is answered 401 (docs/auth.md). Required outside STAGE=local.
+   */
+  API_ALIAS: optionalString(),
 });
 export type BaseEnv = z.infer<typeof BaseEnvSchema>;
 
@@ -88,22 +94,30 @@ export const refineSqlEnv = (
   }
 };
 
+type LocalOnlyFields = Pick<BaseEnv, 'STAGE' | 'DYNAMODB_ENDPOINT' | 'API_ALIAS'> & {
+  ORACLE_PASSWORD?: string | undefined;
+};
+
 /**
  * What only the local stage may do: a password in the environment (elsewhere it comes from Secrets
- * Manager) and a DynamoDB endpoint with dummy credentials (elsewhere the regional endpoint and the role).
+ * Manager) and a DynamoDB endpoint with dummy credentials (elsewhere the regional endpoint and the role);
+ * and what every other stage must have: the API alias, the only path a caller is trusted through.
  */
-export const refineLocalOnly = (
-  env: Pick<BaseEnv, 'STAGE' | 'DYNAMODB_ENDPOINT'> & { ORACLE_PASSWORD?: string | undefined },
-  ctx: z.core.$RefinementCtx<
-    Pick<BaseEnv, 'STAGE' | 'DYNAMODB_ENDPOINT'> & { ORACLE_PASSWORD?: string | undefined }
-  >,
-): void => {
+export const refineLocalOnly = (env: LocalOnlyFields, ctx: z.core.$RefinementCtx<LocalOnlyFields>): void => {
   if (env.STAGE === 'local') return;
   for (const name of ['DYNAMODB_ENDPOINT', 'ORACLE_PASSWORD'] as const) {
     if (env[name] !== undefined)
       ctx.addIssue({ code: 'custom', path: [name], message: 'is allowed only when STAGE=local' });
   }
+  if (env.API_ALIAS === undefined)
+    ctx.addIssue({ code: 'custom', path: ['API_ALIAS'], message: 'is required unless STAGE=local' });
 };
+
+/**
+ * The AWS SDK's own endpoint overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...): read by the
+ * SDK from the environment, past this schema, they would send the audit trail or the secret fetch anywhere.
+ */
+const SDK_ENDPOINT_OVERRIDE = /^AWS_ENDPOINT_URL(?:_|$)/;
 
 /** True when `value` is absent the way SAM and the shell leave it: undefined or empty. */
 const unset = (value: string | undefined): boolean => value === undefined || value === '';
@@ -153,11 +167,17 @@ export const loadEnv = <S extends z.ZodMiniType>(
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<S> => {
   const result = z.safeParse(schema, applyStageDefaults(env));
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const overrides =
+    env.STAGE === 'local'
+      ? []
+      : Object.keys(env)
+          .filter((name) => SDK_ENDPOINT_OVERRIDE.test(name) && !unset(env[name]))
+          .map((name) => `${name}: is allowed only when STAGE=local`);
+  if (result.success && overrides.length === 0) return result.data;
+  const problems = (result.success ? [] : result.error.issues).map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const missing = issue.code === 'invalid_type' && (env[name] === undefined || env[name] === '');
     return `${name}: ${missing ? 'is required' : issue.message}`;
   });
-  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  throw new ConfigError(`Invalid configuration: ${[...problems, ...overrides].join('; ')}`);
 };

@@ -1,4 +1,4 @@
-import { AUDIT_RETENTION_DAYS, TABLE_BASE_NAME, type StageSettings } from './config.ts';
+import { AUDIT_RETENTION_DAYS, LIVE_ALIAS, TABLE_BASE_NAME, type StageSettings } from './config.ts';
 import type { TemplateFunction } from './template.ts';
 
 /**
@@ -41,6 +41,9 @@ const stageValue = (
       return version;
     case 'CORS_ORIGIN':
       return settings.corsOrigin;
+    case 'API_ALIAS':
+      // The alias API Gateway invokes: the functions trust a caller only through it.
+      return LIVE_ALIAS;
     case 'AUDIT_TABLE':
       return `${TABLE_BASE_NAME.audit}-${env}`;
     case 'AUDIT_RETENTION_DAYS':

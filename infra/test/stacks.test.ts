@@ -295,6 +295,15 @@ describe('functions', () => {
         }),
       },
     });
+    // The HTTP functions trust a caller only through the alias API Gateway invokes.
+    for (const template of Object.values(stages)) {
+      for (const name of ['price-fetcher', 'config-service']) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: Match.stringLikeRegexp(`^${name}-`),
+          Environment: { Variables: Match.objectLike({ API_ALIAS: 'live' }) },
+        });
+      }
+    }
     prod.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'authorizer-prod',
       Environment: {
@@ -453,6 +462,20 @@ describe('GitHub OIDC deploy roles', () => {
       const lambda = statements.find((s) => s.Sid === 'DeployStageFunctions')!;
       for (const arn of asArray(lambda.Resource as unknown[])) {
         assert.match(JSON.stringify(arn), new RegExp(`function:[a-z-]+-${env}(:\\*)?"`));
+      }
+      // It smoke-tests a version by number, and never invokes what serves traffic: a direct invoke could
+      // carry any authorizer context.
+      const never = statements.find((s) => s.Sid === 'NeverInvokeWhatServesTraffic')!;
+      assert.equal(never.Effect, 'Deny');
+      assert.deepEqual(never.Action, 'lambda:InvokeFunction');
+      const denied = asArray(never.Resource as unknown[]).map((arn) => JSON.stringify(arn));
+      for (const name of ['price-fetcher', 'config-service', 'authorizer']) {
+        for (const qualifier of ['', ':live', ':$LATEST']) {
+          assert.ok(
+            denied.some((arn) => arn.includes(`function:${name}-${env}${qualifier}"`)),
+            `${env}: ${name}${qualifier} not denied`,
+          );
+        }
       }
       assert.equal(
         statements.some((s) => s.Sid === 'CanaryThroughCodeDeploy'),

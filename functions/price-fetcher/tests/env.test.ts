@@ -70,6 +70,7 @@ describe('environment configuration (read once, fail fast)', () => {
     ORACLE_CONNECT_STRING: 'db:1521/PRICING',
     ORACLE_USER: 'pricing',
     ORACLE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:pricing-oracle-AbCdEf',
+    API_ALIAS: 'live',
   };
 
   it('accepts Oracle settings for a deployed stage, the password named by its Secrets Manager ARN', () => {
@@ -100,5 +101,28 @@ describe('environment configuration (read once, fail fast)', () => {
     const attempt = () =>
       loadPriceFetcherEnv({ ...deployedOracle, DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
     expect(attempt).toThrow(/DYNAMODB_ENDPOINT: is allowed only when STAGE=local/);
+  });
+
+  it('requires API_ALIAS outside STAGE=local: a caller is trusted only through the alias API Gateway invokes', () => {
+    expect(() => loadPriceFetcherEnv({ ...deployedOracle, API_ALIAS: '' })).toThrow(
+      /API_ALIAS: is required unless STAGE=local/,
+    );
+    expect(loadPriceFetcherEnv({ ...localSqlite }).API_ALIAS).toBeUndefined();
+  });
+
+  it("refuses the SDK's own endpoint overrides outside STAGE=local: they would send the audit trail elsewhere", () => {
+    for (const name of [
+      'AWS_ENDPOINT_URL',
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    ]) {
+      expect(() => loadPriceFetcherEnv({ ...deployedOracle, [name]: 'http://127.0.0.1:9' })).toThrow(
+        new RegExp(`${name}: is allowed only when STAGE=local`),
+      );
+    }
+    // Unset (or empty, as SAM passes it) is fine, and so is a variable that only starts alike.
+    expect(() =>
+      loadPriceFetcherEnv({ ...deployedOracle, AWS_ENDPOINT_URL_DYNAMODB: '', AWS_ENDPOINT_URLS: 'x' }),
+    ).not.toThrow();
   });
 });

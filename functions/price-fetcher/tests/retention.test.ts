@@ -21,6 +21,7 @@ const envFor = (stage: string, extra: Record<string, string> = {}): NodeJS.Proce
   ORACLE_CONNECT_STRING: 'db.internal:1521/PRICING',
   ORACLE_USER: 'pricing',
   ORACLE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:pricing-oracle',
+  API_ALIAS: 'live',
   ...extra,
 });
 

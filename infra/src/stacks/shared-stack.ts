@@ -3,7 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ENVIRONMENTS, PROMOTIONS_PREFIX, regionFor, type AppSettings, type Environment } from '../config.ts';
+import {
+  ENVIRONMENTS,
+  LIVE_ALIAS,
+  PROMOTIONS_PREFIX,
+  regionFor,
+  type AppSettings,
+  type Environment,
+} from '../config.ts';
 import { acknowledge, acknowledgeWildcards } from '../nag.ts';
 import { customerKey } from '../kms.ts';
 import {
@@ -139,6 +146,11 @@ export class SharedStack extends Stack {
         const arn = `arn:${Aws.PARTITION}:lambda:${region}:${account}:function:${name}-${env}`;
         return [arn, `${arn}:*`];
       });
+      // What serves traffic: the alias API Gateway invokes, and the unqualified name ($LATEST).
+      const servingArns = props.functionNames.flatMap((name) => {
+        const arn = `arn:${Aws.PARTITION}:lambda:${region}:${account}:function:${name}-${env}`;
+        return [arn, `${arn}:${LIVE_ALIAS}`, `${arn}:$LATEST`];
+      });
       const role = new iam.Role(this, `DeployRole-${env}`, {
         roleName: `pricing-deploy-${env}`,
         description: `GitHub Actions (environment ${env}) deploys verified vault versions to the ${env} functions.`,
@@ -161,6 +173,15 @@ export class SharedStack extends Stack {
             'lambda:InvokeFunction',
           ],
           resources: functionArns,
+        }),
+        new iam.PolicyStatement({
+          // The smoke test invokes the new version by its number. A direct invoke can carry any
+          // requestContext.authorizer, so this role never invokes what serves traffic; the functions also
+          // refuse a caller outside the API alias (API_ALIAS, docs/auth.md).
+          sid: 'NeverInvokeWhatServesTraffic',
+          effect: iam.Effect.DENY,
+          actions: ['lambda:InvokeFunction'],
+          resources: servingArns,
         }),
         this.listVault(),
         new iam.PolicyStatement({

@@ -10,6 +10,7 @@
         Variables:
           POWERTOOLS_SERVICE_NAME: __name__
           CORS_ORIGIN: http://localhost:3000,http://localhost:5173
+          API_ALIAS: ''
           AUDIT_TABLE: pricing-audit-local
           AUDIT_RETENTION_DAYS: '7'
           DYNAMODB_ENDPOINT: http://host.docker.internal:8000
