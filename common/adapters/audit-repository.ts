@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditItem } from '../models/audit.ts';
-import { storedRequestId } from './stored-item.ts';
+import { storedRequestId, storedStatus } from './stored-item.ts';
 
 /** Per-call options: the request's budget for this write. */
 export interface AuditWriteOptions {
@@ -12,10 +12,12 @@ export interface AuditWriteOptions {
 /** The port the audit middleware writes through. */
 export interface AuditRepository {
   /**
-   * Stores the item. Resolves when it is stored, including when an earlier attempt of this very call
-   * stored it and only the acknowledgement was lost.
+   * Stores the item, and resolves with the status on record for its request: the item's own, including
+   * when an earlier attempt of this very call stored it and only the acknowledgement was lost; or the
+   * status of the item an earlier write of the same request stored under the same key (a transaction
+   * whose answer was lost), which is never overwritten.
    */
-  write(item: AuditItem, options?: AuditWriteOptions): Promise<void>;
+  write(item: AuditItem, options?: AuditWriteOptions): Promise<AuditItem['status']>;
   /** Read-only reachability check for the health check. */
   ping(options?: AuditWriteOptions): Promise<void>;
 }
@@ -48,7 +50,7 @@ export class DynamoAuditRepository implements AuditRepository {
     this.tableName = options.tableName;
   }
 
-  async write(item: AuditItem, options: AuditWriteOptions = {}): Promise<void> {
+  async write(item: AuditItem, options: AuditWriteOptions = {}): Promise<AuditItem['status']> {
     try {
       await this.client.send(
         new PutCommand({
@@ -60,14 +62,16 @@ export class DynamoAuditRepository implements AuditRepository {
         }),
         { abortSignal: options.abortSignal },
       );
+      return item.status;
     } catch (error) {
       // DynamoDB may store a write whose answer is lost (a 500 or a dropped connection); the SDK's retry
       // then meets the condition. The key holds the request id, but only the stored item proves it is ours.
+      const stored = (error as { Item?: unknown }).Item;
       if (
         (error as Error)?.name === 'ConditionalCheckFailedException' &&
-        storedRequestId((error as { Item?: unknown }).Item) === item.requestId
+        storedRequestId(stored) === item.requestId
       )
-        return;
+        return storedStatus(stored) ?? item.status;
       throw error;
     }
   }

@@ -45,6 +45,21 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
   const { repository, logger, metrics } = opts;
   const now = opts.now ?? (() => new Date());
   const attempted = new WeakSet<object>();
+  /**
+   * When the request's first item was built. Every item of one request has the same time, so the same key
+   * (`sk` = time + request id): a second write for one request meets the first one's condition and never
+   * becomes a second item. That holds when a change's transaction, which carries the SUCCESS item, lost
+   * its answer and the failure is written after it, in whichever order the two reach DynamoDB.
+   */
+  const recordedAt = new WeakMap<object, Date>();
+  const timeOf = (request: HttpRequest): Date => {
+    let at = recordedAt.get(request);
+    if (at === undefined) {
+      at = now();
+      recordedAt.set(request, at);
+    }
+    return at;
+  };
   /** Requests whose SUCCESS item was stored with their change, in one transaction. */
   const recordedWithChange = new WeakSet<object>();
 
@@ -71,7 +86,7 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
       service: opts.service,
       stage: opts.stage,
       retentionDays: opts.retentionDays,
-      now: now(),
+      now: timeOf(request),
       outcome: request.context.auditOutcome,
       ...extra,
     });
@@ -85,9 +100,10 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
   ): Promise<void> => {
     attempted.add(request);
     const item = itemFor(request, status, httpStatus, extra);
+    let onRecord: AuditItem['status'];
     try {
       // The write has a reserve of the request's time of its own: the work before it cannot spend it.
-      await repository.write(item, { abortSignal: request.context.budget?.auditSignal() });
+      onRecord = await repository.write(item, { abortSignal: request.context.budget?.auditSignal() });
     } catch (error) {
       // AuditWriteFailed is counted once, by the error handler, from AuditUnavailableError.metric.
       logger.error('Audit write failed; failing closed', {
@@ -95,6 +111,15 @@ export const audit = (opts: AuditOptions): MiddlewareObj<HttpEvent, HttpResult, 
         auditStatus: status,
       });
       throw new AuditUnavailableError(error);
+    }
+    if (onRecord !== status) {
+      // The request's transaction was stored after all, with its SUCCESS item, though its answer was lost
+      // and the settling read failed too: the trail keeps that one item and says so; the caller, who got
+      // this error, reads the change back (docs/compliance.md, "Lost acknowledgements").
+      logger.error('An earlier item of this request is on record; no second item was written', {
+        auditStatus: status,
+        statusOnRecord: onRecord,
+      });
     }
   };
 

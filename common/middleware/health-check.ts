@@ -24,12 +24,12 @@ export type HealthProbe = (context: HealthProbeContext) => Promise<void>;
  */
 export const auditWriteProbe =
   (
-    write: (item: AuditItem) => Promise<void>,
+    write: (item: AuditItem) => Promise<unknown>,
     opts: { service: string; stage: string; retentionDays: number },
   ): HealthProbe =>
-  ({ requestId, now }) => {
+  async ({ requestId, now }) => {
     const timestamp = now.toISOString();
-    return write({
+    await write({
       pk: AuditKeys.deploySystem,
       sk: `${AuditKeys.sortPrefix}${timestamp}#${requestId}`,
       action: AuditAction.HealthCheck,

@@ -60,7 +60,7 @@ describe('DynamoAuditRepository against DynamoDB Local', () => {
         times: 1,
       });
 
-      await expect(repository.write(item('SUCCESS'))).resolves.toBeUndefined();
+      await expect(repository.write(item('SUCCESS'))).resolves.toBe('SUCCESS');
 
       expect(stores.faults.faulted()).toBeGreaterThanOrEqual(1);
       // The retry reached DynamoDB and met the condition: two PutItems for one item.

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditTransactPut } from '#common/adapters/audit-repository.ts';
 import { storedRequestId } from '#common/adapters/stored-item.ts';
 import type { AuditItem } from '#common/models/audit.ts';
@@ -97,7 +97,8 @@ export class DynamoConfigRepository implements ConfigRepository {
       return 'written';
     } catch (error) {
       // Matched by name: instanceof fails when two copies of the SDK are loaded.
-      if ((error as Error)?.name !== 'TransactionCanceledException') throw new ConfigUnavailableError(error);
+      if ((error as Error)?.name !== 'TransactionCanceledException')
+        return this.settle(item, requestId, error, options.signal);
       const [version] =
         (error as { CancellationReasons?: Array<{ Code?: string; Item?: unknown }> }).CancellationReasons ??
         [];
@@ -106,6 +107,38 @@ export class DynamoConfigRepository implements ConfigRepository {
       if (version?.Code !== 'ConditionalCheckFailed') throw new ConfigUnavailableError(error);
       return storedRequestId(version.Item) === requestId ? 'written' : 'conflict';
     }
+  }
+
+  /**
+   * A transaction whose answer never came (a timeout, a dropped connection, a 5xx after the SDK's retries)
+   * may have been stored. One consistent read of the version says which: ours is `written` (the version
+   * and its SUCCESS item are both stored), another request's is a conflict. Nothing there, or no answer,
+   * is unavailable: the audit middleware then writes the request's failure under the request's one audit
+   * key, which also cancels this transaction should it still arrive (its audit Put's condition fails).
+   */
+  private async settle(
+    item: ConfigItem,
+    requestId: string,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<PutVersionOutcome> {
+    let stored: unknown;
+    try {
+      const output = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: configPartitionKey(item.key), sk: configVersionSortKey(item.version) },
+          ConsistentRead: true,
+          ProjectionExpression: 'requestId',
+        }),
+        { abortSignal: signal },
+      );
+      stored = output.Item;
+    } catch {
+      throw new ConfigUnavailableError(error);
+    }
+    if (stored === undefined) throw new ConfigUnavailableError(error);
+    return storedRequestId(stored) === requestId ? 'written' : 'conflict';
   }
 
   async ping(): Promise<void> {

@@ -833,6 +833,61 @@ describe('failure paths', () => {
     },
   );
 
+  it('when both attempts’ acknowledgements are lost (the stored transaction, then the retry its condition refused), one consistent read of the version settles it: 200, one version, one SUCCESS audit item', async () => {
+    stores.faults.addRule({
+      match: (request) => request.operation === 'TransactWriteItems',
+      fault: { kind: 'lose-ack', how: 'drop' },
+      times: 2,
+    });
+
+    const { response, body, audit, requestId } = await call(
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(body).toMatchObject({ key: 'maintenanceMode', value: true, version: 2 });
+    expect(stores.faults.faulted()).toBe(2);
+    expect(stores.faults.operations()).toContain('GetItem');
+    const versions = await stores.configVersions('maintenanceMode');
+    expect(versions.map((item) => [item.version, item.requestId])).toEqual([
+      [1, expect.any(String)],
+      [2, requestId],
+    ]);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'CONFIG_UPDATE', status: 'SUCCESS', httpStatus: 200 });
+  });
+
+  it('when the settling read fails too, the answer is 503, and the trail still holds one item for the request: the SUCCESS item its transaction stored', async () => {
+    // The failure item is written under the request's one audit key, meets the stored SUCCESS item's
+    // condition, and is not a second item. The caller, told 503, reads the key back and sees version 2.
+    stores.faults.addRule({
+      match: (request) => request.operation === 'TransactWriteItems',
+      fault: { kind: 'lose-ack', how: 'drop' },
+      times: 2,
+    });
+    stores.faults.addRule({
+      match: (request) => request.operation === 'GetItem',
+      fault: { kind: 'refuse' },
+      times: 1,
+    });
+
+    const { response, body, audit, requestId } = await call(
+      putEvent('maintenanceMode', { value: true, expectedVersion: 1 }),
+    );
+
+    expect(response.statusCode).toBe(503);
+    expect(errorOf(body).code).toBe('CONFIG_UNAVAILABLE');
+    expect(stores.faults.operations().filter((operation) => operation === 'PutItem')).toHaveLength(1);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ status: 'SUCCESS', outcome: { expectedVersion: 1, version: 2 } });
+    expect(
+      (await stores.configVersions('maintenanceMode')).map((item) => [item.version, item.requestId]),
+    ).toEqual([
+      [1, expect.any(String)],
+      [2, requestId],
+    ]);
+  });
+
   it('when DynamoDB is down, returns 503 and recovers without a restart once it is back', async () => {
     await stores.stopDynamo();
     try {

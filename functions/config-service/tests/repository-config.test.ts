@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AuditAction, AuditStatus } from '#common/constants/audit.ts';
 import { createDocumentClient } from '#common/clients/dynamodb-client.ts';
 import type { AuditItem } from '#common/models/audit.ts';
@@ -78,5 +79,23 @@ describe('DynamoConfigRepository.putVersion: the version and its audit item as o
       await stores.startDynamo();
     }
     expect((await stores.configVersions('priceCacheSeconds')).map((item) => item.version)).toEqual([1]);
+  });
+
+  it('a transaction that arrives after its request’s failure was recorded stores nothing: the audit key is taken', async () => {
+    // The audit middleware writes a failure under the request's one key (the SUCCESS item's own key).
+    const success = auditOf('req-late');
+    await stores.documentClient().send(
+      new PutCommand({
+        TableName: TEST_AUDIT_TABLE,
+        Item: { ...success, status: 'ERROR', httpStatus: 503 },
+      }),
+    );
+
+    await expect(repository.putVersion(version2(40), 'req-late', { audit: success })).rejects.toMatchObject({
+      code: 'CONFIG_UNAVAILABLE',
+    });
+
+    expect((await stores.configVersions('priceCacheSeconds')).map((item) => item.version)).toEqual([1]);
+    expect(await stores.auditItemFor('req-late')).toMatchObject([{ status: 'ERROR' }]);
   });
 });
