@@ -87,6 +87,14 @@ describe('IAM', () => {
             assert.ok(!AUDIT_DENIED_ACTIONS.includes(action), `${env} ${name} allows ${action}`);
           }
         }
+        // Write once, never read the trail: no Query, and nothing on the index.
+        const audit = statements.find((s) => s.Sid === 'AuditWriteOnce')!;
+        assert.deepEqual(asArray(audit.Action as string[]).sort(), [
+          'dynamodb:DescribeTable',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+        ]);
+        assert.doesNotMatch(JSON.stringify(audit.Resource), /\/index\//);
       }
     }
   });

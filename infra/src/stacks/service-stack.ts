@@ -34,14 +34,13 @@ import { ServiceAlarms } from './alarms.ts';
 import { AuditArchive } from './audit-archive.ts';
 import { accessLogBucket } from './vault.ts';
 
-/** What each function may do to the audit table: write once and read, never change or delete. */
-export const AUDIT_ALLOWED_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
+/**
+ * What each function may do to the audit table: PutItem (the audit write, also as a transaction's Put),
+ * GetItem (kept for the stored item a failed condition returns, `ReturnValuesOnConditionCheckFailure`;
+ * no function reads items otherwise) and DescribeTable (the health probe). No Query, on the table or its
+ * index: no function reads the trail, so a compromised one cannot read every user's lookups.
+ */
+export const AUDIT_ALLOWED_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DescribeTable'];
 export const AUDIT_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export interface ServiceStackProps extends StackProps {
@@ -259,13 +258,12 @@ export class ServiceStack extends Stack {
       }),
     ];
     if (ctx.auditing) {
-      const auditResources = [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/${AUDIT_INDEX}`];
       statements.push(
         new iam.PolicyStatement({
-          sid: 'AuditWriteOnceAndRead',
-          // TransactWriteItems is authorized per contained action: its Put and ConditionCheck are covered here.
+          sid: 'AuditWriteOnce',
+          // TransactWriteItems is authorized per contained action: its audit Put is PutItem here.
           actions: AUDIT_ALLOWED_ACTIONS,
-          resources: auditResources,
+          resources: [this.auditTable.tableArn],
         }),
         new iam.PolicyStatement({
           sid: 'AuditNeverChangedOrDeleted',
