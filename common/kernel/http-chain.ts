@@ -15,7 +15,6 @@ import { healthCheck } from '../middleware/health-check.ts';
 import { httpErrorHandler } from '../middleware/http-error-handler.ts';
 import { identity } from '../middleware/identity.ts';
 import { requestContext } from '../middleware/request-context.ts';
-import { ANSWER_ALLOWANCE_MS, SAFETY_MARGIN_MS } from './request-budget.ts';
 
 /**
  * The OWASP REST set (HSTS, nosniff, frame DENY, no-referrer; CSP is set with the JSON body). The
@@ -68,13 +67,14 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .map((origin) => origin.trim())
     .filter(Boolean);
 
-  const chain = middy<HttpEvent, HttpResult, Error, AppContext>(handler, {
-    // Middy races the handler with a timer this long before the deadline (5 ms by default: too late for any
-    // audit write). Here it ends where the work share ends (request-budget.ts), plus half the answer
-    // allowance, so that the budget's own aborts answer first. A handler still waiting then awaits something
-    // no budget bounds, a defect: it is cut with a TimeoutError (500 INTERNAL_ERROR), and the audit write
-    // still has nearly all of its reserve, instead of the request running into the Lambda timeout.
-    timeoutEarlyInMillis: SAFETY_MARGIN_MS + ANSWER_ALLOWANCE_MS / 2 + opts.auditReserveMs,
+  // The budget's backstop, not Middy's: Middy's early timeout fires a fixed time before the deadline (5 ms by
+  // default, too late for any audit write) and, with a short deadline, at once, ahead of the budget's own
+  // aborts. The budget's fires half an answer allowance after the work share ends, and never sooner: a
+  // handler still waiting then (on something no signal bounds) is cut with WorkShareSpentError, 500
+  // INTERNAL_ERROR, and the audit write keeps its reserve, instead of the request running into the timeout.
+  const bounded: HttpHandler = (event, context) => context.budget.bound(handler(event, context));
+  const chain = middy<HttpEvent, HttpResult, Error, AppContext>(bounded, {
+    timeoutEarlyInMillis: 0,
     // Runs once the answer is final, on every path (early answers and errors included): the request's
     // budget clears its timers and aborts any store call still running, so nothing outlives the request.
     requestEnd: (request) => (request.context as Partial<AppContext>).budget?.end(),

@@ -45,10 +45,26 @@ export interface RequestBudget {
    */
   auditSignal(): AbortSignal;
   /**
+   * The backstop for what no signal bounds (a defect, or a driver that cannot be interrupted): `work` raced
+   * with a timer that rejects with WorkShareSpentError half an answer allowance after the work share ends
+   * (and never sooner than that half allowance), so the budget's own aborts answer first, and the audit write
+   * still has its reserve. Without a known deadline (no Lambda context), `work` itself.
+   */
+  bound<T>(work: Promise<T>): Promise<T>;
+  /**
    * Ends the budget with the request: clears its timers, and aborts every signal not yet aborted, so a call
    * still running (a sibling of a read that failed) cannot outlive its request.
    */
   end(): void;
+}
+
+/** The request's work was still running past its share: a defect, or a call no signal could interrupt. */
+export class WorkShareSpentError extends Error {
+  constructor() {
+    super('The handler was still running when its work share ended');
+    // A literal: the production build does not keep class names.
+    this.name = 'WorkShareSpentError';
+  }
 }
 
 /**
@@ -91,13 +107,23 @@ export const createRequestBudget = (options: {
   const workMs = () => Math.max(0, left() - options.auditReserveMs);
   const auditMs = () => Math.min(options.auditReserveMs, left());
   const started: Array<{ controller: AbortController; timer: NodeJS.Timeout }> = [];
+  let backstop: NodeJS.Timeout | undefined;
   // A zero timeout still lets the SDK start; 1 ms makes "nothing left" fail at once instead.
   return {
     workMs,
     auditMs,
     workSignal: () => timedSignal(Math.max(1, workMs()), started),
     auditSignal: () => timedSignal(Math.max(1, auditMs()), started),
+    bound: (work) => {
+      if (options.remainingMs === undefined) return work;
+      const spent = new Promise<never>((_, reject) => {
+        backstop = setTimeout(() => reject(new WorkShareSpentError()), workMs() + ANSWER_ALLOWANCE_MS / 2);
+        backstop.unref();
+      });
+      return Promise.race([work, spent]);
+    },
     end: () => {
+      clearTimeout(backstop);
       for (const { controller, timer } of started.splice(0)) {
         clearTimeout(timer);
         if (!controller.signal.aborted) controller.abort(REQUEST_ENDED);

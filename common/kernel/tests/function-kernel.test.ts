@@ -4,7 +4,8 @@ import { freePort } from '#testing/free-port.ts';
 import { recordingProxy } from '#testing/recording-proxy.ts';
 import { TestStores } from '#testing/test-stores.ts';
 import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
-import { ValidationError } from '../../errors/app-errors.ts';
+import { SourceUnavailableError, ValidationError } from '../../errors/app-errors.ts';
+import type { SqlClient, SqlLease } from '../../clients/sql/sql-client.ts';
 import { SAFETY_MARGIN_MS } from '../request-budget.ts';
 import { BaseEnvSchema } from '../../utils/env.ts';
 import type { FunctionKernel } from '../function-kernel.ts';
@@ -135,5 +136,69 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
     expect(await stores.auditItemFor(context.awsRequestId)).toMatchObject([
       { status: 'ERROR', httpStatus: 500, errorCode: 'INTERNAL_ERROR' },
     ]);
+  });
+
+  it('cuts a query no timeout can interrupt, whose connection cannot be released until it ends (as node-oracledb serialises close behind execute): 500, audited, the margin kept', async () => {
+    const kernel = kernelWith({ LOG_LEVEL: 'SILENT' });
+    const hung = new Promise<never>(() => undefined);
+    const lease: SqlLease = { query: () => hung, release: () => hung };
+    const sql: SqlClient = {
+      engine: 'oracle',
+      warm: () => Promise.resolve(),
+      acquire: () => Promise.resolve(lease),
+      stats: () => ({ open: 1, inUse: 1 }),
+      close: () => Promise.resolve(),
+    };
+    const handler = kernel.createHttpHandler(
+      async (_event, context) => {
+        await context.db.query('SELECT 1 FROM dual', {});
+        return { statusCode: 200, body: '{}' };
+      },
+      { audit: { action: 'PRICE_READ', describe: () => ({}) }, sql },
+    );
+    const context = lambdaContext('kernel-test', 5_000);
+
+    const { result: response } = await captureOutput(
+      async () =>
+        (await handler(
+          apiEvent({ query: { id: 'PROD-101' } }),
+          context as Parameters<typeof handler>[1],
+        )) as { statusCode: number; body: string },
+    );
+
+    expect(response.statusCode).toBe(500);
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
+    expect(await stores.auditItemFor(context.awsRequestId)).toMatchObject([
+      { status: 'ERROR', httpStatus: 500, errorCode: 'INTERNAL_ERROR' },
+    ]);
+  });
+
+  it('with a deadline too short for any work, the budget’s own abort answers (503 with its code), not the backstop', async () => {
+    const kernel = kernelWith({ LOG_LEVEL: 'SILENT' });
+    const handler = kernel.createHttpHandler(
+      async (_event, context) => {
+        // A first step (5 ms), then a store call that takes the work signal and fails as the SQL clients
+        // do when it fires: a signal taken after the handler started, as a change's write after its read.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return new Promise((_, reject) => {
+          context.budget
+            .workSignal()
+            .addEventListener('abort', () => reject(new SourceUnavailableError(new Error('aborted'))));
+        });
+      },
+      { audit: { action: 'PRICE_READ', describe: () => ({}) } },
+    );
+    const context = lambdaContext('kernel-test', 3_000);
+
+    const { result: response } = await captureOutput(
+      async () =>
+        (await handler(
+          apiEvent({ query: { id: 'PROD-101' } }),
+          context as Parameters<typeof handler>[1],
+        )) as { statusCode: number; body: string },
+    );
+
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'SOURCE_UNAVAILABLE' } });
   });
 });
