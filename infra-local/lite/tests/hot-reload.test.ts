@@ -179,9 +179,13 @@ describe('hot reload of a change every function bundles', () => {
     const before = reloads().length;
 
     edit(RESPONSE_HELPERS, `'no-store, max-age=0'`, `'no-store, max-age=1'`);
-    await until(() => reloads().length >= before + 2);
+    await until(() => reloads().slice(before).includes('config-service'));
 
-    expect(reloads().slice(before)).toEqual(['price-fetcher', 'config-service']);
+    // The function in use first, then the others. A busy machine may see the save as two file events, and
+    // the second starts the round over (the next test): price-fetcher can then come twice, never after.
+    const order = reloads().slice(before);
+    expect(order[0]).toBe('price-fetcher');
+    expect(order.slice(order.indexOf('config-service'))).toEqual(['config-service']);
     const after = await httpRequest(server.url, '/config/maintenanceMode', withToken(token));
     expect(after.headers['cache-control']).toBe('no-store, max-age=1');
   });
