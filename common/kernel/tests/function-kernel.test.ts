@@ -26,6 +26,21 @@ const kernelWith = (
   return kernel;
 };
 
+/** One GET /price invocation of a kernel handler with `context`, its log captured (and discarded). */
+const invokeGetPrice = async (
+  handler: ReturnType<FunctionKernel['createHttpHandler']>,
+  context: ReturnType<typeof lambdaContext> = lambdaContext(),
+): Promise<{ statusCode: number; body: string }> =>
+  (
+    await captureOutput(
+      async () =>
+        (await handler(
+          apiEvent({ query: { id: 'PROD-101' } }),
+          context as Parameters<typeof handler>[1],
+        )) as { statusCode: number; body: string },
+    )
+  ).result;
+
 beforeAll(async () => {
   stores = await TestStores.start();
 });
@@ -98,13 +113,7 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
       { audit: { action: 'PRICE_READ', describe: () => ({}) } },
     );
 
-    const { result: response } = await captureOutput(
-      async () =>
-        (await handler(
-          apiEvent({ query: { id: 'PROD-101' } }),
-          lambdaContext() as Parameters<typeof handler>[1],
-        )) as { statusCode: number },
-    );
+    const response = await invokeGetPrice(handler);
 
     expect(response.statusCode).toBe(400);
     expect(seen).toHaveLength(1);
@@ -121,13 +130,7 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
     );
     const context = lambdaContext('kernel-test', 5_000);
 
-    const { result: response } = await captureOutput(
-      async () =>
-        (await handler(
-          apiEvent({ query: { id: 'PROD-101' } }),
-          context as Parameters<typeof handler>[1],
-        )) as { statusCode: number; body: string },
-    );
+    const response = await invokeGetPrice(handler, context);
 
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'INTERNAL_ERROR' } });
@@ -158,13 +161,7 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
     );
     const context = lambdaContext('kernel-test', 5_000);
 
-    const { result: response } = await captureOutput(
-      async () =>
-        (await handler(
-          apiEvent({ query: { id: 'PROD-101' } }),
-          context as Parameters<typeof handler>[1],
-        )) as { statusCode: number; body: string },
-    );
+    const response = await invokeGetPrice(handler, context);
 
     expect(response.statusCode).toBe(500);
     expect(context.getRemainingTimeInMillis()).toBeGreaterThanOrEqual(SAFETY_MARGIN_MS);
@@ -190,13 +187,7 @@ describe('FunctionKernel.createHttpHandler: the request budget', () => {
     );
     const context = lambdaContext('kernel-test', 3_000);
 
-    const { result: response } = await captureOutput(
-      async () =>
-        (await handler(
-          apiEvent({ query: { id: 'PROD-101' } }),
-          context as Parameters<typeof handler>[1],
-        )) as { statusCode: number; body: string },
-    );
+    const response = await invokeGetPrice(handler, context);
 
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'SOURCE_UNAVAILABLE' } });
