@@ -64,6 +64,17 @@ export const SqlEnvSchema = z.object({
 });
 export type SqlEnv = z.infer<typeof SqlEnvSchema>;
 
+/** Variables of a function that reads the config table (config-service, which owns it, and its readers). */
+export const ConfigTableEnvSchema = z.object({
+  CONFIG_TABLE: requiredString(),
+  /**
+   * The longest a container serves a key (its value, or that it has none) before reading it again: a
+   * change, maintenanceMode included, reaches every container within this. 0 turns the cache off.
+   */
+  CONFIG_CACHE_SECONDS: boundedInt(60, 0, 3600),
+});
+export type ConfigTableEnv = z.infer<typeof ConfigTableEnvSchema>;
+
 /** Rules that span variables: the embedded engine is for `local` only; each engine needs its settings. */
 export const refineSqlEnv = (
   env: SqlEnv & Pick<BaseEnv, 'STAGE'>,

@@ -1,31 +1,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditTransactPut } from '#common/adapters/audit-repository.ts';
 import { storedRequestId } from '#common/adapters/stored-item.ts';
 import type { AuditItem } from '#common/models/audit.ts';
-import { ConfigTableKeys } from '#common/constants/config.ts';
-import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
+import type { ConfigVersionsQuery } from '#common/adapters/config-table.ts';
 import {
-  ConfigRecordSchema,
-  CurrentConfigRecordSchema,
-  configPartitionKey,
-  configVersionSortKey,
-  fromConfigRecord,
-  toConfigRecord,
-} from '#common/models/config.ts';
+  CorruptConfigItemError,
+  pingConfigTable,
+  queryConfigVersions,
+} from '#common/adapters/config-table.ts';
+import type { ConfigItem, ConfigKey } from '#common/models/config.ts';
+import { configPartitionKey, configVersionSortKey, toConfigRecord } from '#common/models/config.ts';
 import { ConfigUnavailableError } from './errors.ts';
 import type { CallOptions, ConfigHistoryPage, ConfigRepository, PutVersionOutcome } from './service.ts';
-
-/** A stored item is malformed, or the latest value no longer fits its key's schema: never served. */
-export class CorruptConfigItemError extends Error {
-  constructor(cause: unknown) {
-    super('A config table item failed validation', { cause });
-    this.name = 'CorruptConfigItemError';
-  }
-}
-
-/** The partition the health check reads: no key is named like this, so the Query returns nothing. */
-const PROBE_PARTITION = `${ConfigTableKeys.partitionPrefix}#health-check`;
 
 /**
  * The only code that talks to the config table. One immutable item per version
@@ -143,61 +130,19 @@ export class DynamoConfigRepository implements ConfigRepository {
 
   async ping(): Promise<void> {
     try {
-      await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PROBE_PARTITION },
-          Limit: 1,
-        }),
-      );
+      await pingConfigTable(this.client, this.tableName);
     } catch (error) {
       throw new ConfigUnavailableError(error);
     }
   }
 
-  private async query(
-    key: ConfigKey,
-    options: {
-      limit: number;
-      before?: number | undefined;
-      current: boolean;
-      signal?: AbortSignal | undefined;
-    },
-  ): Promise<{ items: ConfigItem[] }> {
-    const { before } = options;
-    if (before !== undefined && before <= 1) return { items: [] };
-    let output;
+  /** The shared read (common/adapters/config-table.ts); any driver error means the table is unavailable. */
+  private async query(key: ConfigKey, options: ConfigVersionsQuery): Promise<{ items: ConfigItem[] }> {
     try {
-      output = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression:
-            before === undefined
-              ? 'pk = :pk AND begins_with(sk, :v)'
-              : 'pk = :pk AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: {
-            ':pk': configPartitionKey(key),
-            ...(before === undefined
-              ? { ':v': ConfigTableKeys.versionPrefix }
-              : { ':first': configVersionSortKey(1), ':last': configVersionSortKey(before - 1) }),
-          },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: options.limit,
-        }),
-        { abortSignal: options.signal },
-      );
+      return { items: await queryConfigVersions(this.client, this.tableName, key, options) };
     } catch (error) {
+      if (error instanceof CorruptConfigItemError) throw error;
       throw new ConfigUnavailableError(error);
     }
-    // The latest value must fit today's registry schema; history only has to be well-formed (see model).
-    const schema = options.current ? CurrentConfigRecordSchema : ConfigRecordSchema;
-    const items = (output.Items ?? []).map((raw) => {
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success || parsed.data.key !== key) throw new CorruptConfigItemError(parsed.error);
-      return fromConfigRecord(parsed.data);
-    });
-    return { items };
   }
 }
