@@ -31,14 +31,25 @@ export const liteEnvironment = (
 
 /**
  * The DynamoDB tables the local stores must hold, named as the template's functions see them in lite mode:
- * the shared audit table and each function's own (config-service's CONFIG_TABLE).
+ * the shared audit table and the config table (config-service's, which price-fetcher reads too).
  */
 export const localTableNames = (root: string, envVarsFile?: string): { audit: string; config?: string } => {
-  const environments = readTemplate(templatePath(root)).map((fn) => liteEnvironment(root, fn, envVarsFile));
+  const functions = readTemplate(templatePath(root));
+  const environments = functions.map((fn) => liteEnvironment(root, fn, envVarsFile));
   const first = (name: string) => environments.map((environment) => environment[name]).find(Boolean);
   const audit = first('AUDIT_TABLE');
   if (!audit) throw new Error('No function in infra-local/local-debug.yaml declares AUDIT_TABLE');
   const config = first('CONFIG_TABLE');
+  // One config table: a function naming another table than the one created would find no settings in it.
+  if (new Set(environments.map((environment) => environment.CONFIG_TABLE).filter(Boolean)).size > 1) {
+    const named = functions.flatMap((fn, index) => {
+      const table = environments[index]!.CONFIG_TABLE;
+      return table ? [`${fn.name}: ${table}`] : [];
+    });
+    throw new Error(
+      `The functions name different CONFIG_TABLEs (${named.join(', ')}); they share one table: set it for all of them (Parameters in the env-vars file)`,
+    );
+  }
   return config ? { audit, config } : { audit };
 };
 

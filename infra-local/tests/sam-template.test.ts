@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
 import type { z } from 'zod';
 import { loadEnv } from '#common/utils/env.ts';
-import { findFunction, liteEnvironment } from '../lite/lite-env.ts';
+import { findFunction, liteEnvironment, localTableNames } from '../lite/lite-env.ts';
 import { templatePath } from '#build/paths.ts';
 import type { TemplateFunction } from '#build/template.ts';
 import { readTemplate } from '#build/template.ts';
@@ -148,5 +149,26 @@ describe('local-debug.yaml contracts', () => {
       PRICE_DB: 'sqlite',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
     });
+  });
+
+  it("gives price-fetcher config-service's table in both modes, and that is the config table created locally", () => {
+    const price = findFunction(root, 'price-fetcher');
+    const config = findFunction(root, 'config-service');
+    expect(price.environment.CONFIG_TABLE).toBe(config.environment.CONFIG_TABLE);
+    expect(liteEnvironment(root, price).CONFIG_TABLE).toBe(liteEnvironment(root, config).CONFIG_TABLE);
+    expect(localTableNames(root).config).toBe(liteEnvironment(root, config).CONFIG_TABLE);
+  });
+
+  it('refuses an env-vars file that gives price-fetcher and config-service different config tables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lite-env-'));
+    try {
+      const file = join(dir, 'env.json');
+      writeFileSync(file, JSON.stringify({ ConfigServiceFunction: { CONFIG_TABLE: 'elsewhere' } }));
+      expect(() => localTableNames(root, file)).toThrow(/different CONFIG_TABLEs.*config-service: elsewhere/);
+      writeFileSync(file, JSON.stringify({ Parameters: { CONFIG_TABLE: 'elsewhere' } }));
+      expect(localTableNames(root, file).config).toBe('elsewhere');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

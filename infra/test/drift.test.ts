@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { ENVIRONMENTS } from '../src/config.ts';
 import { deployedEnvironment, LOCAL_ONLY_VARIABLES } from '../src/environment.ts';
 import { readTemplate, TEMPLATE_PATH } from '../src/template.ts';
-import { resourcesOf, synthesized } from './helpers.ts';
+import { yamlParse } from 'yaml-cfn';
+import { asArray, resourcesOf, synthesized } from './helpers.ts';
 
 /**
  * infra-local/local-debug.yaml and the CDK app are one description: functions, routes, environment variable
@@ -90,6 +91,56 @@ describe('the template and the stacks describe the same service', () => {
         assert.deepEqual(deployed, expected, `${fn.name}-${env}`);
       }
     }
+  });
+
+  test("each statement of a function's Policies in the template (sam local ignores them) is the deployed role's statement of that Sid", () => {
+    const raw = yamlParse(readFileSync(TEMPLATE_PATH, 'utf8')) as {
+      Resources: Record<string, { Properties: Json }>;
+    };
+    const checked: string[] = [];
+    for (const env of ENVIRONMENTS) {
+      const policies = resourcesOf(stages[env], 'AWS::IAM::ManagedPolicy');
+      for (const fn of template.functions) {
+        const declared = asArray(raw.Resources[fn.logicalId]!.Properties.Policies as Json | Json[]);
+        if (declared.length === 0) continue;
+        const [, policy] = policies.find(([id]) => id.startsWith(`${fn.logicalId}Policy`)) ?? [];
+        assert.ok(policy, `${fn.logicalId}: deployed policy in ${env}`);
+        const deployed = (policy.PolicyDocument as { Statement: Json[] }).Statement;
+        for (const doc of declared) {
+          assert.equal(
+            typeof doc,
+            'object',
+            `${fn.logicalId}: inline statements only, so they can be compared`,
+          );
+          for (const statement of asArray(doc.Statement as Json | Json[])) {
+            const twin = deployed.find((s) => s.Sid === statement.Sid);
+            assert.ok(twin, `${env} ${fn.logicalId}: no deployed statement ${String(statement.Sid)}`);
+            assert.equal(twin.Effect, statement.Effect);
+            assert.deepEqual(
+              asArray(twin.Action as string | string[]).sort(),
+              asArray(statement.Action as string | string[]).sort(),
+              `${env} ${fn.logicalId} ${String(statement.Sid)}: actions`,
+            );
+            // `!Sub arn:...:table/<name>-${Stage}` is the stage's table of that name, by its ARN.
+            const sub = String((statement.Resource as Json | undefined)?.['Fn::Sub']);
+            const tableName = /:table\/([\w.-]+-)\$\{Stage\}$/.exec(sub)?.[1];
+            assert.ok(
+              tableName,
+              `${fn.logicalId} ${String(statement.Sid)}: Resource must be a table ARN by stage`,
+            );
+            const tables = resourcesOf(stages[env], 'AWS::DynamoDB::Table').filter(
+              ([, props]) => props.TableName === `${tableName}${env}`,
+            );
+            assert.equal(tables.length, 1, `${env}: table ${tableName}${env}`);
+            assert.deepEqual(twin.Resource, { 'Fn::GetAtt': [tables[0]![0], 'Arn'] });
+            checked.push(
+              `${env} ${fn.name} ${String(statement.Sid)} ${asArray(statement.Action as string).join(',')}`,
+            );
+          }
+        }
+      }
+    }
+    assert.ok(checked.includes('prod price-fetcher ConfigReadOnly dynamodb:Query'), checked.join('; '));
   });
 
   test('a variable the template gains without a production value fails synth with its name', () => {

@@ -7,10 +7,15 @@ import {
   ENVIRONMENTS,
   LOG_RETENTION_DAYS,
   METRICS_NAMESPACE,
+  regionFor,
   STAGE_LIMITS,
 } from '../src/config.ts';
 import { LOCAL_ONLY_VARIABLES } from '../src/environment.ts';
-import { AUDIT_DENIED_ACTIONS } from '../src/stacks/service-stack.ts';
+import {
+  AUDIT_DENIED_ACTIONS,
+  CONFIG_OWNER_ACTIONS,
+  CONFIG_READER_ACTIONS,
+} from '../src/stacks/service-stack.ts';
 import { VAULT_RETENTION_DAYS } from '../src/stacks/vault.ts';
 import { allStatements, asArray, resourcesOf, synthesized } from './helpers.ts';
 
@@ -150,6 +155,83 @@ describe('IAM', () => {
         .length,
       0,
     );
+  });
+});
+
+describe('config table access', () => {
+  type Statement = Record<string, unknown>;
+  const policyOf = (env: (typeof ENVIRONMENTS)[number], prefix: string): Statement[] =>
+    (
+      resourcesOf(stages[env], 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(prefix))?.[1]
+        .PolicyDocument as { Statement: Statement[] }
+    ).Statement;
+  const onConfigTable = (statement: Statement) =>
+    /"ConfigTable[0-9A-F]*"/.test(JSON.stringify(statement.Resource));
+
+  test('price-fetcher may only Query the config table (no index, no write); config-service keeps its rights', () => {
+    assert.deepEqual(CONFIG_READER_ACTIONS, ['dynamodb:Query']);
+    for (const env of ENVIRONMENTS) {
+      const price = policyOf(env, 'PriceFetcherFunctionPolicy');
+      const config = price.filter(onConfigTable);
+      assert.equal(config.length, 1, `${env}: one statement of price-fetcher names the config table`);
+      const [read] = config as [Statement];
+      assert.equal(read.Sid, 'ConfigReadOnly');
+      assert.equal(read.Effect, 'Allow');
+      assert.deepEqual(asArray(read.Action as string | string[]), ['dynamodb:Query']);
+      // The table itself, by its ARN: one resource, no /index/ suffix (Fn::Join) and no wildcard.
+      assert.equal(asArray(read.Resource as unknown[]).length, 1);
+      assert.deepEqual(Object.keys(read.Resource as Statement), ['Fn::GetAtt']);
+      assert.equal((read.Resource as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][1], 'Arn');
+      assert.equal(read.Condition, undefined);
+      // Nothing else it holds reaches the config table: no DynamoDB action on it but Query, anywhere.
+      for (const statement of price.filter((s) => s.Effect === 'Allow' && s !== read)) {
+        const dynamo = asArray(statement.Action as string | string[]).filter((a) =>
+          a.startsWith('dynamodb:'),
+        );
+        if (dynamo.length === 0) continue;
+        assert.doesNotMatch(
+          JSON.stringify(statement.Resource),
+          /ConfigTable/,
+          `${env} ${String(statement.Sid)}`,
+        );
+      }
+      for (const write of ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'])
+        assert.ok(
+          !config.some((s) => JSON.stringify(s.Action).includes(`dynamodb:${write}`)),
+          `${env}: price-fetcher may not ${write} the config table`,
+        );
+      // It reads an encrypted table: the stage key through DynamoDB only (the audit table's grant).
+      const key = price.find((s) => s.Sid === 'TableKey')!;
+      assert.deepEqual(key.Condition, {
+        StringEquals: { 'kms:ViaService': `dynamodb.${regionFor(env)}.amazonaws.com` },
+      });
+
+      const owner = policyOf(env, 'ConfigServiceFunctionPolicy').filter(onConfigTable);
+      assert.equal(owner.length, 1);
+      assert.equal(owner[0]!.Sid, 'ConfigVersions');
+      assert.deepEqual(asArray(owner[0]!.Action as string[]).sort(), [...CONFIG_OWNER_ACTIONS].sort());
+      assert.equal(policyOf(env, 'AuthorizerFunctionPolicy').filter(onConfigTable).length, 0);
+    }
+  });
+
+  test("price-fetcher reads the stage's config table, the one config-service uses, cached 60 s", () => {
+    for (const env of ENVIRONMENTS) {
+      const variables = Object.fromEntries(
+        resourcesOf(stages[env], 'AWS::Lambda::Function').map(([, props]) => [
+          String(props.FunctionName),
+          (props.Environment as { Variables: Record<string, unknown> }).Variables,
+        ]),
+      );
+      const price = variables[`price-fetcher-${env}`]!;
+      assert.equal(price.CONFIG_TABLE, `pricing-config-${env}`);
+      assert.equal(price.CONFIG_TABLE, variables[`config-service-${env}`]!.CONFIG_TABLE);
+      assert.equal(price.CONFIG_CACHE_SECONDS, '60');
+      assert.ok(
+        !('CONFIG_TABLE' in variables[`authorizer-${env}`]!),
+        `${env}: the authorizer has no CONFIG_TABLE`,
+      );
+      stages[env].hasResourceProperties('AWS::DynamoDB::Table', { TableName: price.CONFIG_TABLE });
+    }
   });
 });
 
@@ -405,6 +487,9 @@ describe('alarms', () => {
       assert.ok(emf('AuditWriteFailed', 'config-service'));
       assert.ok(emf('SourceUnavailable', 'price-fetcher'));
       assert.ok(emf('ConfigUnavailable', 'config-service'));
+      assert.ok(emf('ConfigUnavailable', 'price-fetcher'));
+      // Informational only: a refusal during maintenance is the configured behaviour, not an incident.
+      assert.ok(!alarms.some((a) => a.MetricName === 'MaintenanceRefused'));
       assert.ok(emf('AuthenticationFailed', 'authorizer'));
       assert.ok(
         alarms.some(

@@ -23,6 +23,12 @@ import { httpRequest } from '#testing/http-client.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const PRICE = `/price?id=PROD-101&userId=${USER}`;
 const RESPONSE_HELPERS = join('common', 'http', 'http-response.ts');
+/**
+ * What the tests edit to see a reload: the Content-Security-Policy every function's JSON response takes from
+ * RESPONSE_HELPERS as written (price-fetcher's 200 sets its own Cache-Control, from priceCacheSeconds).
+ */
+const CSP = "default-src 'none'; frame-ancestors 'none'";
+const CSP_HEADER = 'content-security-policy';
 
 let copy: string;
 let stores: TestStores;
@@ -110,20 +116,16 @@ afterAll(async () => {
 describe('hot reload', () => {
   it('serves a saved change in common/ on the next requests, with no restart, on the same stores', async () => {
     const before = await httpRequest(server.url, PRICE, withToken(token));
-    expect(before.headers['cache-control']).toBe('no-store');
+    expect(before.headers[CSP_HEADER]).toBe(CSP);
     // A chunk an earlier bundle left behind: once no environment runs that bundle, the reload deletes it.
     const stale = join(copy, 'dist', 'price-fetcher', 'chunks', 'left-by-an-earlier-build.mjs');
     writeFileSync(stale, 'export {};\n');
 
-    edit(
-      RESPONSE_HELPERS,
-      `[HttpHeader.cacheControl]: 'no-store'`,
-      `[HttpHeader.cacheControl]: 'no-store, max-age=0'`,
-    );
-    const after = await nextResponseWhere((response) => response.headers['cache-control'] !== 'no-store');
+    edit(RESPONSE_HELPERS, `"${CSP}"`, `"${CSP}; report-to r0"`);
+    const after = await nextResponseWhere((response) => response.headers[CSP_HEADER] !== CSP);
 
     expect(after.status).toBe(200);
-    expect(after.headers['cache-control']).toBe('no-store, max-age=0');
+    expect(after.headers[CSP_HEADER]).toBe(`${CSP}; report-to r0`);
     expect(after.json()).toEqual({ productId: 'PROD-101', price: 99.99, currency: 'USD' });
     // The stores kept running: the audit items written before the reload are still there, and new ones land.
     expect(await stores.auditItemFor(before.headers['x-request-id'] as string)).toHaveLength(1);
@@ -178,7 +180,7 @@ describe('hot reload of a change every function bundles', () => {
     expect((await httpRequest(server.url, PRICE, withToken(token))).status).toBe(200);
     const before = reloads().length;
 
-    edit(RESPONSE_HELPERS, `'no-store, max-age=0'`, `'no-store, max-age=1'`);
+    edit(RESPONSE_HELPERS, `report-to r0"`, `report-to r1"`);
     await until(() => reloads().slice(before).includes('config-service'));
 
     // The function in use first, then the others. A busy machine may see the save as two file events, and
@@ -187,7 +189,7 @@ describe('hot reload of a change every function bundles', () => {
     expect(order[0]).toBe('price-fetcher');
     expect(order.slice(order.indexOf('config-service'))).toEqual(['config-service']);
     const after = await httpRequest(server.url, '/config/maintenanceMode', withToken(token));
-    expect(after.headers['cache-control']).toBe('no-store, max-age=1');
+    expect(after.headers[CSP_HEADER]).toBe(`${CSP}; report-to r1`);
   });
 
   it('a save while the others still rebuild starts over: the function in use first again, no stale bundle', async () => {
@@ -197,9 +199,9 @@ describe('hot reload of a change every function bundles', () => {
     onLog = (line) => {
       if (!line.startsWith('hot reload: price-fetcher rebuilt')) return;
       onLog = undefined;
-      edit(RESPONSE_HELPERS, `'no-store, max-age=2'`, `'no-store, max-age=3'`);
+      edit(RESPONSE_HELPERS, `report-to r2"`, `report-to r3"`);
     };
-    edit(RESPONSE_HELPERS, `'no-store, max-age=1'`, `'no-store, max-age=2'`);
+    edit(RESPONSE_HELPERS, `report-to r1"`, `report-to r2"`);
     await until(() => reloads().slice(before).includes('config-service'));
 
     // config-service's now stale rebuild was dropped rather than finished and swapped in (and not
@@ -212,8 +214,8 @@ describe('hot reload of a change every function bundles', () => {
     ).toEqual(['price-fetcher', 'price-fetcher', 'config-service']);
     expect(serverLog.filter((line) => line.includes('config-service failed to build'))).toEqual([]);
     for (const path of [PRICE, '/config/maintenanceMode']) {
-      expect((await httpRequest(server.url, path, withToken(token))).headers['cache-control']).toBe(
-        'no-store, max-age=3',
+      expect((await httpRequest(server.url, path, withToken(token))).headers[CSP_HEADER]).toBe(
+        `${CSP}; report-to r3`,
       );
     }
   });

@@ -35,6 +35,12 @@ export const EMF_ALARMS: { service: string; metric: string; why: string }[] = [
   },
   { service: 'price-fetcher', metric: 'SourceUnavailable', why: 'the Oracle source is down or hanging' },
   { service: 'config-service', metric: 'ConfigUnavailable', why: 'the config table is unavailable' },
+  {
+    service: 'price-fetcher',
+    metric: 'ConfigUnavailable',
+    why: 'the config table is unreadable; prices are served with the last known or default settings',
+  },
+  // price-fetcher's MaintenanceRefused (503 while maintenanceMode is on) is informational: no alarm.
 ];
 
 /** Every alarm of the stage goes to one KMS-encrypted, TLS-only SNS topic. */

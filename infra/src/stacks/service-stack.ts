@@ -43,6 +43,21 @@ import { accessLogBucket } from './vault.ts';
 export const AUDIT_ALLOWED_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DescribeTable'];
 export const AUDIT_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+/**
+ * The config table belongs to config-service: it writes versions (PutItem, also as a transaction's Put),
+ * reads them (GetItem, Query) and probes the table (DescribeTable). Every other function whose template
+ * environment names CONFIG_TABLE only reads settings from it (price-fetcher: maintenanceMode,
+ * priceCacheSeconds, and its health probe), with consistent Queries: Query on the table, no index, no write.
+ */
+export const CONFIG_OWNER = 'config-service';
+export const CONFIG_OWNER_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:DescribeTable',
+];
+export const CONFIG_READER_ACTIONS = ['dynamodb:Query'];
+
 export interface ServiceStackProps extends StackProps {
   settings: StageSettings;
   template: TemplateDescription;
@@ -271,6 +286,7 @@ export class ServiceStack extends Stack {
           actions: AUDIT_DENIED_ACTIONS,
           resources: [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/${AUDIT_INDEX}`],
         }),
+        // Both tables are encrypted with the stage's key, so this also covers reading the config table.
         new iam.PolicyStatement({
           sid: 'TableKey',
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
@@ -280,12 +296,20 @@ export class ServiceStack extends Stack {
       );
     }
     if ('CONFIG_TABLE' in environment) {
+      if (!ctx.auditing) throw new Error(`${fn.logicalId}: reads the config table but has no TableKey grant`);
+      // This stack's own table (no cross-stack reference): the owner's rights, or a Query-only read.
       statements.push(
-        new iam.PolicyStatement({
-          sid: 'ConfigVersions',
-          actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
-          resources: [this.configTable.tableArn],
-        }),
+        fn.name === CONFIG_OWNER
+          ? new iam.PolicyStatement({
+              sid: 'ConfigVersions',
+              actions: CONFIG_OWNER_ACTIONS,
+              resources: [this.configTable.tableArn],
+            })
+          : new iam.PolicyStatement({
+              sid: 'ConfigReadOnly',
+              actions: CONFIG_READER_ACTIONS,
+              resources: [this.configTable.tableArn],
+            }),
       );
     }
     if ('ORACLE_SECRET_ARN' in environment) {
