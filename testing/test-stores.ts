@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunningDynamo } from '#infra-local/lite/stores.ts';
 import { startLocalDynamo } from '#infra-local/lite/stores.ts';
 import { localDynamoClient, seedDynamo } from '#infra-local/seed/seed-dynamodb.ts';
 import { seedSqlite } from '#infra-local/seed/seed-sqlite.ts';
 import type { AuditItem } from '#common/models/audit.ts';
-import type { ConfigRecord } from '#common/models/config.ts';
-import { configPartitionKey } from '#common/models/config.ts';
+import type { ConfigItem, ConfigKey, ConfigRecord } from '#common/models/config.ts';
+import { configPartitionKey, toConfigRecord } from '#common/models/config.ts';
 import type { FaultProxy, StoreMode } from './fault-proxy.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 
@@ -172,6 +172,22 @@ export class TestStores {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+
+  /**
+   * Stores the next version of a key directly, as config-service's transaction would store it (for tests of
+   * the functions that obey a key; config-service's own tests change keys through its handler).
+   */
+  async storeConfigVersion(key: ConfigKey, value: unknown, updatedBy: string): Promise<void> {
+    const version = (await this.configVersions(key)).length + 1;
+    const item = { key, value, version, updatedAt: new Date().toISOString(), updatedBy } as ConfigItem;
+    await this.documentClient().send(
+      new PutCommand({
+        TableName: TEST_CONFIG_TABLE,
+        Item: toConfigRecord(item, `test-${key}-${version}`),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   /** Every item in the config table, whatever its key: a test can then show that no stray item exists. */

@@ -17,6 +17,8 @@ export const ErrorCode = {
   SourceUnavailable: 'SOURCE_UNAVAILABLE',
   ConfigUnavailable: 'CONFIG_UNAVAILABLE',
   AuditUnavailable: 'AUDIT_UNAVAILABLE',
+  /** maintenanceMode is on: price-fetcher serves no price, so clients show their maintenance notice. */
+  Maintenance: 'MAINTENANCE',
   InternalError: 'INTERNAL_ERROR',
 } as const;
 

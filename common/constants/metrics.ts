@@ -11,6 +11,8 @@ export const MetricName = {
   ConfigUpdated: 'ConfigUpdated',
   VersionConflict: 'VersionConflict',
   ConfigUnavailable: 'ConfigUnavailable',
+  /** A price request answered 503 MAINTENANCE because maintenanceMode is on. */
+  MaintenanceRefused: 'MaintenanceRefused',
   /** The authorizer refused a token (401): missing, malformed, forged, expired, wrong iss/aud/sub/roles. */
   AuthenticationFailed: 'AuthenticationFailed',
   /** A valid token whose roles do not allow the route (403), decided by the authorizer. */

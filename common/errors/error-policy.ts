@@ -66,6 +66,12 @@ export const ERROR_POLICY: Readonly<Record<ErrorCode, ErrorPolicy>> = {
     'The audit trail is temporarily unavailable, so the request was not served. Retry later.',
     MetricName.AuditWriteFailed,
   ),
+  // Refused by the operators' switch, not failed: audited REJECTED and logged at INFO, never alarmed on.
+  [ErrorCode.Maintenance]: rejected(
+    503,
+    'Prices are unavailable during maintenance. Retry later.',
+    MetricName.MaintenanceRefused,
+  ),
   [ErrorCode.InternalError]: {
     statusCode: 500,
     auditStatus: AuditStatus.Error,

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { ErrorBody } from '../models/error.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
+import { AuditStatus } from '../constants/audit.ts';
 import { toAppError } from '../errors/app-errors.ts';
 import { jsonResponse } from '../http/http-response.ts';
 
@@ -20,7 +21,8 @@ export const httpErrorHandler = (opts: {
   const httpErrorHandlerOnError = (request: HttpRequest): void => {
     if (request.response !== undefined && request.response !== null) return;
     const error = toAppError(request.error);
-    if (error.statusCode >= 500) {
+    // A refusal (maintenance is one, at 503) is the service working as set, not a failure.
+    if (error.statusCode >= 500 && error.auditStatus !== AuditStatus.Rejected) {
       logger.error('Request failed', { errorCode: error.code, error: request.error ?? undefined });
     } else {
       logger.info('Request refused', {

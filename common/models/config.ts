@@ -30,7 +30,8 @@ const defineKey = <S extends z.ZodMiniType>(definition: ConfigKeyDefinition<S>):
  */
 export const ConfigRegistry = {
   maintenanceMode: defineKey({
-    description: 'When true, clients show a maintenance notice instead of prices.',
+    description:
+      'When true, GET /price answers 503 MAINTENANCE and reads no price, so clients show a maintenance notice instead.',
     schema: z.boolean({ error: 'must be true or false' }),
     initial: false,
   }),

@@ -8,7 +8,8 @@ import { GatewayErrorSchema, registerSchemaDocs } from './schemas.ts';
 import { ROLES } from '#common/constants/roles.ts';
 import { API_OPERATIONS, API_TAGS, COMPONENT_SCHEMAS, rolesOf } from './operations.ts';
 import type { ApiOperation } from './operations.ts';
-import { errorExample, errorsOnEveryRoute, statusOf } from './errors.ts';
+import type { HeaderDoc } from './errors.ts';
+import { ERROR_HEADERS, errorExample, errorsOnEveryRoute, statusOf } from './errors.ts';
 
 export const SECURITY_SCHEME = 'bearerJwt';
 
@@ -64,13 +65,20 @@ const errorResponses = (operation: ApiOperation): Record<string, ZodOpenApiRespo
         ? z.union([ErrorBodySchema, GatewayErrorSchema])
         : GatewayErrorSchema
       : ErrorBodySchema;
+    const codeHeaders: Record<string, HeaderDoc> = {};
+    for (const code of codes) Object.assign(codeHeaders, ERROR_HEADERS[code]);
     const described = [
-      ...codes.map((code) => `\`${code}\``),
+      ...codes.map((code) => {
+        const headers = Object.keys(ERROR_HEADERS[code] ?? {});
+        return headers.length > 0
+          ? `\`${code}\` (with ${headers.map((name) => `\`${name}\``).join(', ')})`
+          : `\`${code}\``;
+      }),
       ...(gateway ? [`API Gateway: ${gateway.description}`] : []),
     ].join('; ');
     responses[String(status)] = {
       description: described,
-      ...(codes.length > 0 ? { headers: requestIdHeaders } : {}),
+      ...(codes.length > 0 ? { headers: { ...requestIdHeaders, ...codeHeaders } } : {}),
       content: jsonContent(schema, examples),
     };
   }
@@ -105,7 +113,7 @@ const toOperation = (operation: ApiOperation): ZodOpenApiOperationObject => {
     responses: {
       '200': {
         description: operation.success.description,
-        headers: requestIdHeaders,
+        headers: { ...requestIdHeaders, ...operation.success.headers },
         content: jsonContent(operation.success.schema, {
           ok: { summary: 'Success', value: operation.success.example },
         }),

@@ -14,6 +14,29 @@ export const errorsOnEveryRoute = (): ErrorCode[] => [
   ErrorCode.InternalError,
 ];
 
+/** A response header, as OpenAPI writes it. */
+export interface HeaderDoc {
+  description: string;
+  required?: boolean;
+  schema: { type: 'string' | 'integer'; minimum?: number; pattern?: string; examples?: unknown[] };
+}
+
+/**
+ * Headers that come with one error code only. A response object is per status, so the header is listed on
+ * the status and its description names the code it comes with.
+ */
+export const ERROR_HEADERS: Partial<Record<ErrorCode, Record<string, HeaderDoc>>> = {
+  [ErrorCode.Maintenance]: {
+    'retry-after': {
+      description:
+        'Only with `MAINTENANCE`: whole seconds to wait before asking again (at least 1). It is how often ' +
+        'each price-fetcher container reads the configuration (its `CONFIG_CACHE_SECONDS`, 60 by default), ' +
+        'so by then the container has read `maintenanceMode` again.',
+      schema: { type: 'integer', minimum: 1, examples: [60] },
+    },
+  },
+};
+
 /** Codes of a route that takes a JSON body. */
 export const BODY_ERRORS: readonly ErrorCode[] = [ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge];
 

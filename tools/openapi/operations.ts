@@ -13,6 +13,7 @@ import {
   putConfigBodySchema,
 } from '#functions/config-service/src/dto.ts';
 import { BODY_ERRORS } from './errors.ts';
+import type { HeaderDoc } from './errors.ts';
 import type { Role } from '#common/constants/roles.ts';
 import { ROLE_PERMISSIONS, ROLES } from '#common/constants/roles.ts';
 import { GatewayErrorSchema } from './schemas.ts';
@@ -33,7 +34,13 @@ export interface ApiOperation {
   tag: string;
   requestParams?: ZodOpenApiOperationObject['requestParams'];
   requestBody?: { schema: z.ZodMiniType; examples: Record<string, { summary: string; value: unknown }> };
-  success: { description: string; schema: z.ZodMiniType; example: unknown };
+  success: {
+    description: string;
+    schema: z.ZodMiniType;
+    example: unknown;
+    /** Headers of the 200 beside the request and correlation ids. */
+    headers?: Record<string, HeaderDoc>;
+  };
   /** The error codes this route can answer with, beside the ones every route can (errorsOnEveryRoute). */
   errors: ErrorCode[];
   /** The field a validation error example names; by default `id` on GET /price, `value` on a PUT, else `key`. */
@@ -98,14 +105,35 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: 'The current price of one product',
     description:
       'Reads the price from the legacy price source and writes one immutable audit item for the attempt, ' +
-      'whatever its outcome. If the audit item cannot be written, no price is returned (503 AUDIT_UNAVAILABLE).',
+      'whatever its outcome. If the audit item cannot be written, no price is returned (503 AUDIT_UNAVAILABLE). ' +
+      'While the `maintenanceMode` configuration key is true, the price source is not read: the answer is ' +
+      '503 MAINTENANCE with `Retry-After`, audited as REJECTED. This code is how a client learns of ' +
+      'maintenance (a `price-reader` cannot read /config). Each container reads `maintenanceMode` and ' +
+      '`priceCacheSeconds` at most every `CONFIG_CACHE_SECONDS` (60 s by default), so a change reaches every ' +
+      'container within that time; if the configuration cannot be read, it keeps the values it last read, ' +
+      'or the registry defaults (`maintenanceMode` false, `priceCacheSeconds` 60).',
     requestParams: { query: GetPriceQuerySchema },
     success: {
       description: 'The price, with at most two decimals, in an ISO 4217 currency.',
       schema: PriceSchema,
       example: { productId: 'PROD-101', price: 99.99, currency: 'USD' },
+      headers: {
+        'cache-control': {
+          description:
+            '`private, max-age=<priceCacheSeconds>`: the caller’s own cache may reuse this price for that ' +
+            'many seconds (the `priceCacheSeconds` configuration key); a shared cache must not store it, ' +
+            'since every lookup is audited for its caller. `no-store` when `priceCacheSeconds` is 0. Every ' +
+            'other answer of the functions is `no-store`.',
+          required: true,
+          schema: {
+            type: 'string',
+            pattern: '^(private, max-age=[0-9]+|no-store)$',
+            examples: ['private, max-age=60'],
+          },
+        },
+      },
     },
-    errors: [ErrorCode.PriceNotFound, ErrorCode.SourceUnavailable],
+    errors: [ErrorCode.PriceNotFound, ErrorCode.SourceUnavailable, ErrorCode.Maintenance],
   },
   {
     method: 'get',

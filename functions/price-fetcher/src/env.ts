@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   BaseEnvSchema,
+  ConfigTableEnvSchema,
   SqlEnvSchema,
   loadEnv,
   refineAuditRetention,
@@ -8,9 +9,12 @@ import {
   refineSqlEnv,
 } from '#common/utils/env.ts';
 
-/** price-fetcher's environment: the kernel's base and SQL variables, nothing else. */
+/**
+ * price-fetcher's environment: the kernel's base and SQL variables, and the config table whose
+ * maintenanceMode and priceCacheSeconds it obeys.
+ */
 export const PriceFetcherEnvSchema = z
-  .extend(BaseEnvSchema, SqlEnvSchema.shape)
+  .extend(BaseEnvSchema, { ...SqlEnvSchema.shape, ...ConfigTableEnvSchema.shape })
   .check(z.superRefine(refineSqlEnv), z.superRefine(refineAuditRetention), z.superRefine(refineLocalOnly));
 export type PriceFetcherEnv = z.infer<typeof PriceFetcherEnvSchema>;
 

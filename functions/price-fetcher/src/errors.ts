@@ -9,3 +9,15 @@ export class PriceNotFoundError extends AppError {
     super(ErrorCode.PriceNotFound, message);
   }
 }
+
+/**
+ * maintenanceMode is on: no price is read or served, so clients show their maintenance notice. Retry-After
+ * says when this container reads the switch again.
+ */
+export class MaintenanceError extends AppError {
+  override name = 'MaintenanceError';
+
+  constructor(retryAfterSeconds: number) {
+    super(ErrorCode.Maintenance, undefined, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+  }
+}

@@ -1,4 +1,7 @@
+import { CachedConfig } from '#common/adapters/cached-config.ts';
+import { latestConfigItem, pingConfigTable } from '#common/adapters/config-table.ts';
 import { AuditAction } from '#common/constants/audit.ts';
+import { HttpHeader } from '#common/constants/http.ts';
 import { MetricName } from '#common/constants/metrics.ts';
 import { ProductIdSchema } from '#common/models/price.ts';
 import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
@@ -8,6 +11,7 @@ import { jsonResponse } from '#common/http/http-response.ts';
 import { createSqlClient } from '#common/clients/sql/create-sql-client.ts';
 import { loadPriceFetcherEnv } from './env.ts';
 import { GetPriceQuerySchema } from './dto.ts';
+import { MaintenanceError } from './errors.ts';
 import { SqlPriceRepository } from './repository-sql.ts';
 import { PriceService } from './service.ts';
 
@@ -18,6 +22,16 @@ const { logger } = kernel;
 const sql = createSqlClient(env, logger);
 const prices = new SqlPriceRepository();
 const service = new PriceService({ prices });
+/** The switches config-service owns and audits, read at most every CONFIG_CACHE_SECONDS. */
+const settings = new CachedConfig({
+  keys: ['maintenanceMode', 'priceCacheSeconds'],
+  read: (key, signal) => latestConfigItem(kernel.dynamo, env.CONFIG_TABLE, key, signal),
+  ttlMs: env.CONFIG_CACHE_SECONDS * 1000,
+  logger,
+  metrics: kernel.metrics,
+});
+/** When a client may ask again during maintenance: when this container reads the switch again. */
+const RETRY_AFTER_SECONDS = Math.max(1, env.CONFIG_CACHE_SECONDS);
 
 /**
  * The init phase's warm-up, awaited by the Lambda entry before the first request: the driver is loaded and
@@ -25,15 +39,38 @@ const service = new PriceService({ prices });
  * failure is not fatal: the first request retries, and answers 503 if the store is still down. Tests load
  * each handler in its own module registry and await it too, so the lazily imported driver loads there.
  */
-export const ready: Promise<void> = kernel.warmUp(kernel.primeAtInit('SQL source', sql.warm()));
+export const ready: Promise<void> = kernel.warmUp(
+  kernel.primeAtInit('SQL source', sql.warm()),
+  // Never rejects: a table it cannot read leaves the initial values, and the first request reads again.
+  settings.values(),
+);
 
-/** GET /price?id=<productId>, for the caller the authorizer proved. */
+/**
+ * GET /price?id=<productId>, for the caller the authorizer proved. A bad request is refused first, whatever
+ * the switches say; during maintenance the source is not read at all.
+ */
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
+  // A read, when one is due, gets one DynamoDB attempt's time: the rest of the share is the source's.
+  const { maintenanceMode, priceCacheSeconds } = await settings.values(() =>
+    context.budget?.workSignal(env.DYNAMODB_TIMEOUT_MS),
+  );
+  if (maintenanceMode) throw new MaintenanceError(RETRY_AFTER_SECONDS);
   const price = await service.getPrice(query.id, context.db);
   // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.
-  return jsonResponse(200, price);
+  const response = jsonResponse(200, price);
+  // The caller's own answer: a browser may keep it, a shared cache never, and never for another token
+  // (without Vary, a browser keys its cache by URL alone and would show one user's price to the next).
+  // CORS adds Origin to this Vary.
+  if (priceCacheSeconds > 0) {
+    response.headers = {
+      ...response.headers,
+      [HttpHeader.cacheControl]: `private, max-age=${priceCacheSeconds}`,
+      Vary: 'Authorization',
+    };
+  }
+  return response;
 };
 
 export const handler = kernel.createHttpHandler(getPrice, {
@@ -46,6 +83,8 @@ export const handler = kernel.createHttpHandler(getPrice, {
     successMetric: MetricName.PriceFetched,
   },
   checks: {
+    // The Query the switches need, on a partition no key uses: a role without it fails the smoke test.
+    configTable: () => pingConfigTable(kernel.dynamo, env.CONFIG_TABLE),
     // Bounded by the client's own timeouts, not the work budget: a health check writes no audit item.
     priceSource: async () => {
       const lease = await sql.acquire();

@@ -7,6 +7,7 @@ const localSqlite = {
   POWERTOOLS_SERVICE_NAME: 'price-fetcher',
   CORS_ORIGIN: 'http://localhost:3000',
   AUDIT_TABLE: 'pricing-audit-local',
+  CONFIG_TABLE: 'pricing-config-local',
   PRICE_DB: 'sqlite',
   SQLITE_PATH: '.local/price.db',
 };
@@ -23,7 +24,18 @@ describe('environment configuration (read once, fail fast)', () => {
       DB_QUEUE_TIMEOUT_MS: 1000,
       DYNAMODB_TIMEOUT_MS: 1000,
       DB_POOL_MAX: 2,
+      CONFIG_CACHE_SECONDS: 60,
     });
+  });
+
+  it('requires the config table whose switches it obeys, and bounds how long it caches them', () => {
+    expect(() => loadPriceFetcherEnv({ ...localSqlite, CONFIG_TABLE: '' })).toThrow(
+      /CONFIG_TABLE: is required/,
+    );
+    expect(() => loadPriceFetcherEnv({ ...localSqlite, CONFIG_CACHE_SECONDS: '3601' })).toThrow(
+      /CONFIG_CACHE_SECONDS/,
+    );
+    expect(loadPriceFetcherEnv({ ...localSqlite, CONFIG_CACHE_SECONDS: '0' }).CONFIG_CACHE_SECONDS).toBe(0);
   });
 
   it('names every missing variable, and never prints values', () => {

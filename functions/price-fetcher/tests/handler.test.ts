@@ -321,7 +321,7 @@ describe('health check (direct invoke)', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       status: 'ok',
-      checks: { priceSource: 'ok', auditTable: 'ok', auditWrite: 'ok' },
+      checks: { priceSource: 'ok', configTable: 'ok', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
     const added = (await stores.auditItems()).filter(
@@ -353,7 +353,7 @@ describe('health check (direct invoke)', () => {
       expect(response.statusCode).toBe(503);
       expect(JSON.parse(response.body)).toEqual({
         status: 'error',
-        checks: { priceSource: 'ok', auditTable: 'ok', auditWrite: 'error' },
+        checks: { priceSource: 'ok', configTable: 'ok', auditTable: 'ok', auditWrite: 'error' },
         version: '1.2.3-test',
       });
       expect(proxy.operations()).toContain('PutItem');
@@ -372,7 +372,7 @@ describe('health check (direct invoke)', () => {
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body)).toEqual({
       status: 'error',
-      checks: { priceSource: 'error', auditTable: 'ok', auditWrite: 'ok' },
+      checks: { priceSource: 'error', configTable: 'ok', auditTable: 'ok', auditWrite: 'ok' },
       version: '1.2.3-test',
     });
   });

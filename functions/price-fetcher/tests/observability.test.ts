@@ -277,4 +277,48 @@ describe('EMF metrics', () => {
       },
     ]);
   });
+
+  it('in maintenance, counts MaintenanceRefused and logs the refusal at INFO: the switch working is no failure', async () => {
+    const handler = await loadObservedHandler({ CONFIG_CACHE_SECONDS: '0' });
+    await captureOutput(() => invoke(handler));
+    await stores.storeConfigVersion('maintenanceMode', true, USER);
+    try {
+      const { result, lines } = await captureOutput(() => invoke(handler));
+
+      expect(result.response.statusCode).toBe(503);
+      expect(metricsPrinted(lines)).toEqual([
+        {
+          namespace: 'PricingService',
+          dimensions: { service: 'price-fetcher', stage: 'local' },
+          units: { MaintenanceRefused: 'Count', Latency: 'Milliseconds' },
+          values: { MaintenanceRefused: 1, Latency: expect.any(Number) },
+        },
+      ]);
+      expect(logLines(lines)).toEqual([
+        expect.objectContaining({ level: 'INFO', message: 'Request refused', errorCode: 'MAINTENANCE' }),
+      ]);
+    } finally {
+      await stores.reset();
+    }
+  });
+
+  it('when the config table cannot be read, counts ConfigUnavailable and still serves the price', async () => {
+    const handler = await loadObservedHandler({
+      CONFIG_CACHE_SECONDS: '0',
+      CONFIG_TABLE: 'pricing-config-missing',
+    });
+    await captureOutput(() => invoke(handler));
+
+    const { result, lines } = await captureOutput(() => invoke(handler));
+
+    expect(result.response.statusCode).toBe(200);
+    expect(metricsPrinted(lines)).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { ConfigUnavailable: 'Count', PriceFetched: 'Count', Latency: 'Milliseconds' },
+        values: { ConfigUnavailable: 1, PriceFetched: 1, Latency: expect.any(Number) },
+      },
+    ]);
+  });
 });

@@ -17,6 +17,7 @@ const envFor = (stage: string, extra: Record<string, string> = {}): NodeJS.Proce
   POWERTOOLS_SERVICE_NAME: 'price-fetcher',
   CORS_ORIGIN: 'https://app.example.com',
   AUDIT_TABLE: `pricing-audit-${stage}`,
+  CONFIG_TABLE: `pricing-config-${stage}`,
   PRICE_DB: 'oracle',
   ORACLE_CONNECT_STRING: 'db.internal:1521/PRICING',
   ORACLE_USER: 'pricing',

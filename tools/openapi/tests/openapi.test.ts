@@ -86,6 +86,43 @@ describe('the OpenAPI document (openapi.json)', () => {
   });
 });
 
+describe('GET /price in the document', () => {
+  type Response = {
+    headers: Record<string, { required?: boolean; schema: { type: string; pattern?: string } }>;
+    content: { 'application/json': { examples: Record<string, { value: { error: { code: string } } }> } };
+  };
+  const responses = () =>
+    (
+      JSON.parse(committed('openapi.json')) as {
+        paths: { '/price': { get: { responses: Record<string, Response> } } };
+      }
+    ).paths['/price'].get.responses;
+
+  it('answers 503 MAINTENANCE beside the outages, with Retry-After in whole seconds', () => {
+    const unavailable = responses()['503']!;
+
+    expect(Object.keys(unavailable.content['application/json'].examples)).toEqual([
+      'AUDIT_UNAVAILABLE',
+      'SOURCE_UNAVAILABLE',
+      'MAINTENANCE',
+    ]);
+    expect(unavailable.content['application/json'].examples.MAINTENANCE!.value.error.code).toBe(
+      'MAINTENANCE',
+    );
+    expect(unavailable.headers['retry-after']).toMatchObject({ schema: { type: 'integer', minimum: 1 } });
+  });
+
+  it('says how long the caller may cache a price: Cache-Control on the 200', () => {
+    const header = responses()['200']!.headers['cache-control']!;
+    const pattern = new RegExp(header.schema.pattern!);
+
+    expect(header.required).toBe(true);
+    expect('private, max-age=60').toMatch(pattern);
+    expect('no-store').toMatch(pattern);
+    expect('public, max-age=60').not.toMatch(pattern);
+  });
+});
+
 describe('OpenApiContract (testing/openapi-contract.ts)', () => {
   const contract = new OpenApiContract();
 

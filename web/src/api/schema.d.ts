@@ -9,7 +9,7 @@ export interface paths {
     };
     /**
      * The current price of one product
-     * @description Reads the price from the legacy price source and writes one immutable audit item for the attempt, whatever its outcome. If the audit item cannot be written, no price is returned (503 AUDIT_UNAVAILABLE).
+     * @description Reads the price from the legacy price source and writes one immutable audit item for the attempt, whatever its outcome. If the audit item cannot be written, no price is returned (503 AUDIT_UNAVAILABLE). While the `maintenanceMode` configuration key is true, the price source is not read: the answer is 503 MAINTENANCE with `Retry-After`, audited as REJECTED. This code is how a client learns of maintenance (a `price-reader` cannot read /config). Each container reads `maintenanceMode` and `priceCacheSeconds` at most every `CONFIG_CACHE_SECONDS` (60 s by default), so a change reaches every container within that time; if the configuration cannot be read, it keeps the values it last read, or the registry defaults (`maintenanceMode` false, `priceCacheSeconds` 60).
      *
      *     Requires a bearer token whose `roles` claim holds `price-reader`.
      */
@@ -31,7 +31,7 @@ export interface paths {
     };
     /**
      * The latest version of every configuration key
-     * @description Keys are listed in registry order: `maintenanceMode` (When true, clients show a maintenance notice instead of prices.), `supportedCurrencies` (The ISO 4217 currencies prices may be quoted in.), `priceCacheSeconds` (How long a client may cache a price, in seconds.). The read is audited.
+     * @description Keys are listed in registry order: `maintenanceMode` (When true, GET /price answers 503 MAINTENANCE and reads no price, so clients show a maintenance notice instead.), `supportedCurrencies` (The ISO 4217 currencies prices may be quoted in.), `priceCacheSeconds` (How long a client may cache a price, in seconds.). The read is audited.
      *
      *     Requires a bearer token whose `roles` claim holds `config-reader` or `config-admin`.
      */
@@ -228,6 +228,8 @@ export interface operations {
           'x-request-id'?: string;
           /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
           'x-correlation-id'?: string;
+          /** @description `private, max-age=<priceCacheSeconds>`: the caller’s own cache may reuse this price for that many seconds (the `priceCacheSeconds` configuration key); a shared cache must not store it, since every lookup is audited for its caller. `no-store` when `priceCacheSeconds` is 0. Every other answer of the functions is `no-store`. */
+          'cache-control': string;
           [name: string]: unknown;
         };
         content: {
@@ -317,13 +319,15 @@ export interface operations {
           'application/json': components['schemas']['GatewayError'];
         };
       };
-      /** @description `AUDIT_UNAVAILABLE`; `SOURCE_UNAVAILABLE` */
+      /** @description `AUDIT_UNAVAILABLE`; `SOURCE_UNAVAILABLE`; `MAINTENANCE` (with `retry-after`) */
       503: {
         headers: {
           /** @description The request id: the same as `error.requestId` and the audit item. Quote it to support. */
           'x-request-id'?: string;
           /** @description The caller’s `x-correlation-id` when well-formed, else the request id. */
           'x-correlation-id'?: string;
+          /** @description Only with `MAINTENANCE`: whole seconds to wait before asking again (at least 1). It is how often each price-fetcher container reads the configuration (its `CONFIG_CACHE_SECONDS`, 60 by default), so by then the container has read `maintenanceMode` again. */
+          'retry-after'?: number;
           [name: string]: unknown;
         };
         content: {
