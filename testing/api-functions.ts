@@ -10,7 +10,7 @@ import { TEST_AUDIT_TABLE, TEST_CONFIG_TABLE } from './test-stores.ts';
  */
 export const testApiFunctions = (
   stores: TestStores,
-  options: { root?: string; corsOrigin?: string } = {},
+  options: { root?: string; corsOrigin?: string; configCacheSeconds?: number } = {},
 ): ApiFunction[] => {
   const overrides: Record<string, string> = {
     DYNAMODB_ENDPOINT: stores.endpoint,
@@ -20,6 +20,9 @@ export const testApiFunctions = (
     CONFIG_TABLE: TEST_CONFIG_TABLE,
     LOG_LEVEL: 'SILENT',
     ...(options.corsOrigin ? { CORS_ORIGIN: options.corsOrigin } : {}),
+    ...(options.configCacheSeconds === undefined
+      ? {}
+      : { CONFIG_CACHE_SECONDS: String(options.configCacheSeconds) }),
   };
   return liteApiFunctions(options.root ?? process.cwd()).map(({ fn, env }) => {
     for (const [key, value] of Object.entries(overrides)) if (key in env) env[key] = value;

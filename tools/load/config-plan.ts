@@ -36,10 +36,14 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const KEY = '/config/{key}';
 const HISTORY = '/config/{key}/history';
 
-/** A valid value for each key, varied by `n` so that consecutive versions differ. */
+/**
+ * A valid value for each key, varied by `n` so that consecutive versions differ; except maintenanceMode,
+ * which stays false: price-fetcher obeys it, and a load run must never take prices down for whoever reads
+ * the same table (a 503 MAINTENANCE mid-run would fail a price load as surely as a real outage).
+ */
 const valueFor = (key: string, n: number): unknown =>
   ({
-    maintenanceMode: n % 2 === 0,
+    maintenanceMode: false,
     supportedCurrencies: [['USD'], ['USD', 'EUR'], ['EUR', 'CHF', 'GBP']][n % 3],
     priceCacheSeconds: n % 3601,
   })[key] ?? true;

@@ -71,7 +71,8 @@ try {
   const tokens = await collectionTokens(issuer);
   const server = await startApiServer({
     root,
-    functions: testApiFunctions(stores),
+    // The collection's Maintenance folder turns maintenanceMode on and off: every request reads it.
+    functions: testApiFunctions(stores, { configCacheSeconds: 0 }),
     authorizer: testApiAuthorizer(issuer),
     port: 0,
     build: !values['no-build'],

@@ -9,6 +9,7 @@ import { WebStack } from './stack.ts';
 const USER = '3f8a2c1e-5b7d-4e9f-a1c2-7d6e5f4a3b2c';
 const ADMIN = '9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d';
 const READER = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
+const SHOPPER = '7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908';
 const FAILURES = join(process.cwd(), 'web', 'tests', 'failures');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -143,6 +144,56 @@ describe('the web app in Chromium, against start-api with the token authorizer a
 
       await page.locator('#result-price').getByText('$99.99').waitFor();
       await page.close();
+    },
+  );
+
+  browserTest(
+    'maintenance: an admin switches maintenanceMode on in one tab, a price-reader sees the maintenance notice and no price, then the price once it is off',
+    async () => {
+      const admin = (await open()).page;
+      const reader = (await open()).page;
+      await signIn(admin, ADMIN, ['config-reader', 'config-admin']);
+      await signIn(reader, SHOPPER, ['price-reader']);
+      const setMaintenance = async (value: boolean) => {
+        const row = admin.getByRole('row', { name: /maintenanceMode/ });
+        await row.getByRole('button', { name: 'Edit maintenanceMode' }).click();
+        await admin.getByLabel('New value (JSON)').fill(String(value));
+        await admin.getByRole('button', { name: 'Save' }).click();
+        await row.getByRole('cell', { name: String(value), exact: true }).waitFor();
+      };
+      await setMaintenance(true);
+      try {
+        // A product no other test looks up: no answer of theirs can be in the browser's cache.
+        await lookUp(reader, 'PROD-103');
+
+        await reader
+          .getByRole('alert')
+          .getByText('Prices are unavailable during scheduled maintenance. Try again later.')
+          .waitFor();
+        assert.equal(await reader.locator('#lookup-result').isVisible(), false);
+        assert.equal(await reader.getByText('¥1,500').count(), 0, 'no price on the page');
+        const audit = (await stack.stores.auditItems()).filter((item) => item.userId === SHOPPER);
+        assert.deepEqual(
+          audit.map((item) => item.status),
+          ['REJECTED'],
+        );
+      } finally {
+        await setMaintenance(false);
+      }
+
+      await reader.getByRole('button', { name: 'Retry' }).click();
+
+      await reader.locator('#result-price').getByText('¥1,500').waitFor();
+      assert.equal(await reader.locator('#result-product').textContent(), 'PROD-103');
+      assert.equal(
+        await reader
+          .getByRole('alert')
+          .filter({ hasText: /maintenance/ })
+          .isVisible(),
+        false,
+      );
+      await admin.close();
+      await reader.close();
     },
   );
 

@@ -140,6 +140,15 @@ describe('load driver and reconciliation', () => {
     expect(failure.stdout).toContain('result        FAILED');
   }, 120_000);
 
+  it('the config-service plan writes maintenanceMode, but never switches maintenance on', () => {
+    const writes = planConfigRequests(1000, parseConfigMix('55,20,10,15')).filter(
+      (request) => request.write?.key === 'maintenanceMode',
+    );
+
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes.map((request) => request.write!.value))).toEqual(new Set([false]));
+  });
+
   it('config-service: reads, current and stale writes and refusals reconcile with the audit trail and the stored versions', async () => {
     const configHandler = await loadHandler(CONFIG_HANDLER, stores.configServiceEnv());
     const plan = planConfigRequests(400, parseConfigMix('55,20,10,15'));

@@ -50,12 +50,21 @@ export const describeFailure = (status: number, body: unknown, context: FailureC
     case 404:
       return message(`Not found: there is no ${context.subject}.`);
     case 503:
-      return error?.code === 'AUDIT_UNAVAILABLE'
-        ? message(
+      switch (error?.code) {
+        // Switched on by an operator (config-service's maintenanceMode), not a fault: the one way a
+        // price-reader, who cannot read /config, learns of it.
+        case 'MAINTENANCE':
+          return message('Prices are unavailable during scheduled maintenance. Try again later.', {
+            retry: true,
+          });
+        case 'AUDIT_UNAVAILABLE':
+          return message(
             'The audit trail is unavailable, so no price can be shown: every lookup must be recorded first. Try again in a moment.',
             { retry: true },
-          )
-        : message('The service is temporarily unavailable. Try again in a moment.', { retry: true });
+          );
+        default:
+          return message('The service is temporarily unavailable. Try again in a moment.', { retry: true });
+      }
     default:
       return message(
         `Something went wrong (HTTP ${status}${error?.requestId ? `, request id ${error.requestId}` : ''}).`,
