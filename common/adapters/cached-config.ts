@@ -16,6 +16,11 @@ export interface CachedConfigOptions<K extends ConfigKey> {
   read: (key: K, signal: AbortSignal | undefined) => Promise<ConfigItem | undefined>;
   /** How long values are served before they are read again (CONFIG_CACHE_SECONDS); 0 reads every time. */
   ttlMs: number;
+  /**
+   * The longest one read may take, whoever started it (one DynamoDB attempt's time): requests that join a
+   * read, and the read at init, which no request bounds, never wait longer for it.
+   */
+  readTimeoutMs: number;
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
@@ -45,8 +50,9 @@ export class CachedConfig<K extends ConfigKey> {
   }
 
   /**
-   * The values to obey now. `signal` is asked for only when a read is due, so a request served from the
-   * cache creates no timer: a read is bounded by the request's budget, not by this cache.
+   * The values to obey now. `signal` (the request's budget) is asked for only when a read is due, so a
+   * request served from the cache creates no timer. A read also ends at `readTimeoutMs`, whatever the
+   * signal of the request that started it.
    */
   async values(signal?: () => AbortSignal | undefined): Promise<ConfigValuesOf<K>> {
     if (this.now() < this.expiresAt) return this.current;
@@ -56,8 +62,11 @@ export class CachedConfig<K extends ConfigKey> {
     return this.reading;
   }
 
-  private async refresh(signal: AbortSignal | undefined): Promise<ConfigValuesOf<K>> {
+  private async refresh(requestSignal: AbortSignal | undefined): Promise<ConfigValuesOf<K>> {
     const { keys, read, ttlMs, logger, metrics } = this.options;
+    // Created once a read is due (at most once per ttlMs), so its cost stays off the cached path.
+    const bound = AbortSignal.timeout(this.options.readTimeoutMs);
+    const signal = requestSignal ? AbortSignal.any([requestSignal, bound]) : bound;
     try {
       const items = await Promise.all(keys.map((key) => read(key, signal)));
       this.current = Object.fromEntries(

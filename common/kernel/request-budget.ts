@@ -36,11 +36,8 @@ export interface RequestBudget {
   workMs(): number;
   /** Milliseconds the audit write may take: its reserve, or less if the deadline is nearer. */
   auditMs(): number;
-  /**
-   * Aborts the function's own store calls when its share is spent, or after `maxMs` if that comes first
-   * (a call that must leave the rest of the share to the calls after it).
-   */
-  workSignal(maxMs?: number): AbortSignal;
+  /** Aborts the function's own store calls when its share is spent. */
+  workSignal(): AbortSignal;
   /**
    * Aborts the audit write when its share is spent. Always given, even while the whole reserve is left: the
    * client's own timers bound each attempt, but not the backoff before a retry (1 s base after throttling,

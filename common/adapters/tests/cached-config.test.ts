@@ -16,6 +16,7 @@ const setUp = (ttlMs: number) => {
       return state.answer();
     },
     ttlMs,
+    readTimeoutMs: 1000,
     logger: new Logger({ logLevel: 'SILENT' }),
     now: () => clock,
   });
@@ -81,5 +82,29 @@ describe('CachedConfig: the switches a function obeys, read together and served 
     await cache.values(signal);
 
     expect(signal).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends a read that never answers at readTimeoutMs, whoever started it, and serves the last values', async () => {
+    let signals: Array<AbortSignal | undefined> = [];
+    const hanging = new CachedConfig({
+      keys: ['maintenanceMode'],
+      read: (_key, signal) =>
+        new Promise((_, reject) => {
+          signals = [...signals, signal];
+          signal?.addEventListener('abort', () => reject(signal.reason));
+        }),
+      ttlMs: 60_000,
+      readTimeoutMs: 50,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const started = Date.now();
+
+    // The first caller passes no bound of its own (as the read at init); the second joins its read.
+    const [first, joined] = await Promise.all([hanging.values(), hanging.values(() => undefined)]);
+
+    expect(first).toEqual({ maintenanceMode: false });
+    expect(joined).toBe(first);
+    expect(signals).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -27,6 +27,8 @@ const settings = new CachedConfig({
   keys: ['maintenanceMode', 'priceCacheSeconds'],
   read: (key, signal) => latestConfigItem(kernel.dynamo, env.CONFIG_TABLE, key, signal),
   ttlMs: env.CONFIG_CACHE_SECONDS * 1000,
+  // One DynamoDB attempt's time: the rest of the work share is the source's.
+  readTimeoutMs: env.DYNAMODB_TIMEOUT_MS,
   logger,
   metrics: kernel.metrics,
 });
@@ -52,10 +54,8 @@ export const ready: Promise<void> = kernel.warmUp(
 const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResult> => {
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
-  // A read, when one is due, gets one DynamoDB attempt's time: the rest of the share is the source's.
-  const { maintenanceMode, priceCacheSeconds } = await settings.values(() =>
-    context.budget?.workSignal(env.DYNAMODB_TIMEOUT_MS),
-  );
+  // A read, when one is due, ends at the work share or at readTimeoutMs, whichever comes first.
+  const { maintenanceMode, priceCacheSeconds } = await settings.values(() => context.budget?.workSignal());
   if (maintenanceMode) throw new MaintenanceError(RETRY_AFTER_SECONDS);
   const price = await service.getPrice(query.id, context.db);
   // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.

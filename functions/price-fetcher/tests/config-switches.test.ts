@@ -154,4 +154,23 @@ describe('price-fetcher obeys the switches config-service owns (maintenanceMode,
     // DYNAMODB_TIMEOUT_MS is 1000 in the test environment; the source and the audit write follow.
     expect(Date.now() - started).toBeLessThan(2_500);
   });
+
+  it('when the config table stops mid-answer during init, the first request does not wait on that read', async () => {
+    // Both Queries of the init read stall (headers, one byte, then nothing): only the read's own bound ends them.
+    stores.faults.addRule({
+      match: (request) => request.operation === 'Query',
+      fault: { kind: 'stall' },
+      times: 2,
+    });
+    const fresh = await loadHandler(HANDLER, stores.priceFetcherEnv());
+    expect(stores.faults.faulted()).toBe(2);
+    const started = Date.now();
+
+    const { response } = await getPrice(fresh);
+
+    expect(response.statusCode).toBe(200);
+    // The init read failed: the initial values serve (60 s, as seeded) until its retry, 5 s later.
+    expect(response.headers?.['cache-control']).toBe('private, max-age=60');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });
