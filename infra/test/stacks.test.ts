@@ -491,11 +491,35 @@ describe('alarms', () => {
       // Informational only: a refusal during maintenance is the configured behaviour, not an incident.
       assert.ok(!alarms.some((a) => a.MetricName === 'MaintenanceRefused'));
       assert.ok(emf('AuthenticationFailed', 'authorizer'));
-      assert.ok(
-        alarms.some(
-          (a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5XXError' && a.Statistic === 'Average',
-        ),
+      // The 5xx rate leaves out price-fetcher's MAINTENANCE refusals: maintenance must not page anyone.
+      const rate = alarms.find((a) => String(a.AlarmName).endsWith('-api-5xx-rate'));
+      assert.ok(rate, 'the 5xx rate alarm');
+      const queries = rate.Metrics as Array<{
+        Id: string;
+        Expression?: string;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions?: unknown[] };
+          Stat: string;
+        };
+      }>;
+      assert.match(
+        String(queries.find((q) => q.Expression)?.Expression),
+        /\(errors - FILL\(maintenance, 0\)\) \/ requests/,
       );
+      const stat = (id: string) => queries.find((q) => q.Id === id)?.MetricStat;
+      assert.deepEqual(
+        [stat('errors')?.Metric.MetricName, stat('errors')?.Metric.Namespace, stat('errors')?.Stat],
+        ['5XXError', 'AWS/ApiGateway', 'Sum'],
+      );
+      assert.deepEqual([stat('requests')?.Metric.MetricName, stat('requests')?.Stat], ['Count', 'Sum']);
+      assert.deepEqual(stat('maintenance')?.Metric, {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'MaintenanceRefused',
+        Dimensions: [
+          { Name: 'service', Value: 'price-fetcher' },
+          { Name: 'stage', Value: env },
+        ],
+      });
       assert.ok(
         alarms.some(
           (a) =>

@@ -119,9 +119,25 @@ export class ServiceAlarms extends Construct {
       undefined,
       new cloudwatch.Alarm(this, 'Api5xxRate', {
         alarmName: `pricing-${env}-api-5xx-rate`,
-        alarmDescription: `More than ${limits.api5xxRate * 100}% of API requests answered 5xx over 5 minutes (${env}).`,
-        // 5XXError is 0 or 1 per request, so its average is the 5xx rate.
-        metric: props.api.metricServerError({ statistic: 'Average', period: Duration.minutes(5) }),
+        alarmDescription: `More than ${limits.api5xxRate * 100}% of API requests answered 5xx over 5 minutes, maintenance refusals left out (${env}).`,
+        // The 5xx rate, less price-fetcher's 503 MAINTENANCE answers: switching maintenanceMode on is the
+        // service working as set, and must neither page anyone nor hide real 5xx during the window.
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, (errors - FILL(maintenance, 0)) / requests, 0)',
+          label: '5xx rate without maintenance refusals',
+          period: Duration.minutes(5),
+          usingMetrics: {
+            errors: props.api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+            requests: props.api.metricCount({ statistic: 'Sum', period: Duration.minutes(5) }),
+            maintenance: new cloudwatch.Metric({
+              namespace: METRICS_NAMESPACE,
+              metricName: 'MaintenanceRefused',
+              dimensionsMap: { service: 'price-fetcher', stage: env },
+              statistic: 'Sum',
+              period: Duration.minutes(5),
+            }),
+          },
+        }),
         threshold: limits.api5xxRate,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
