@@ -86,8 +86,8 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     .use(requestContext({ logger, metrics, auditReserveMs: opts.auditReserveMs }))
     .use(healthCheck({ ...opts.health, logger }))
     // A browser on another origin may read only the response headers CORS exposes: the web app shows the
-    // request id, which support staff need.
-    .use(httpCors({ origins, maxAge: 600, exposeHeaders: 'x-request-id,x-correlation-id' }))
+    // request id, which support staff need; Retry-After says when a 503 MAINTENANCE may be asked again.
+    .use(httpCors({ origins, maxAge: 600, exposeHeaders: 'x-request-id,x-correlation-id,retry-after' }))
     .use(httpSecurityHeaders(API_SECURITY_HEADERS))
     .use(httpErrorHandler({ logger, metrics }))
     .use(audit({ ...opts.audit, logger, metrics }))

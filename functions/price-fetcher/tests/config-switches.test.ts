@@ -173,4 +173,33 @@ describe('price-fetcher obeys the switches config-service owns (maintenanceMode,
     expect(response.headers?.['cache-control']).toBe('private, max-age=60');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('for a web app on one of several allowed origins, varies a cached price by token and origin, and lets it read Retry-After', async () => {
+    const twoOrigins = await loadHandler(
+      HANDLER,
+      stores.priceFetcherEnv({
+        CONFIG_CACHE_SECONDS: '0',
+        CORS_ORIGIN: 'https://app.example.com,https://admin.example.com',
+      }),
+    );
+    const fromAdmin = () =>
+      invokeChecked(
+        twoOrigins,
+        apiEvent({ query: { id: 'PROD-101' }, headers: { Origin: 'https://admin.example.com' } }),
+      );
+
+    const served = await fromAdmin();
+    expect(served.response.headers).toMatchObject({
+      'cache-control': 'private, max-age=60',
+      Vary: 'Authorization, Origin',
+      'Access-Control-Allow-Origin': 'https://admin.example.com',
+    });
+
+    await setSwitch('maintenanceMode', true);
+    const refused = await fromAdmin();
+    expect(refused.response.statusCode).toBe(503);
+    expect(String(refused.response.headers?.['Access-Control-Expose-Headers']).split(',')).toContain(
+      'retry-after',
+    );
+  });
 });
