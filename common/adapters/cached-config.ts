@@ -55,7 +55,18 @@ export class CachedConfig<K extends ConfigKey> {
    * signal of the request that started it.
    */
   async values(signal?: () => AbortSignal | undefined): Promise<ConfigValuesOf<K>> {
-    if (this.now() < this.expiresAt) return this.current;
+    return this.cached() ?? this.read(signal);
+  }
+
+  /**
+   * The values while they are fresh, without a promise: the warm path's check (`cached() ?? await
+   * values(...)`) then costs no microtask; undefined when a read is due.
+   */
+  cached(): ConfigValuesOf<K> | undefined {
+    return this.now() < this.expiresAt ? this.current : undefined;
+  }
+
+  private read(signal?: () => AbortSignal | undefined): Promise<ConfigValuesOf<K>> {
     this.reading ??= this.refresh(signal?.()).finally(() => {
       this.reading = undefined;
     });

@@ -8,9 +8,16 @@ const BASE_HEADERS = Object.freeze({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 });
 
-/** A JSON API Gateway proxy result. CORS, security and id headers are added by the chain. */
-export const jsonResponse = (statusCode: number, body: unknown): HttpResult => ({
+/**
+ * A JSON API Gateway proxy result. CORS, security and id headers are added by the chain; `headers` adds to
+ * or replaces the base ones (a cacheable answer's `cache-control`).
+ */
+export const jsonResponse = (
+  statusCode: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): HttpResult => ({
   statusCode,
-  headers: { ...BASE_HEADERS },
+  headers: { ...BASE_HEADERS, ...headers },
   body: JSON.stringify(body),
 });

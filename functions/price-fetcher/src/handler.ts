@@ -55,22 +55,28 @@ const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResu
   expectMethod(event, 'GET');
   const query = parseQuery(event, GetPriceQuerySchema);
   // A read, when one is due, ends at the work share or at readTimeoutMs, whichever comes first.
-  const { maintenanceMode, priceCacheSeconds } = await settings.values(() => context.budget?.workSignal());
+  const { maintenanceMode, priceCacheSeconds } =
+    settings.cached() ?? (await settings.values(() => context.budget?.workSignal()));
   if (maintenanceMode) throw new MaintenanceError(RETRY_AFTER_SECONDS);
   const price = await service.getPrice(query.id, context.db);
   // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.
-  const response = jsonResponse(200, price);
-  // The caller's own answer: a browser may keep it, a shared cache never, and never for another token
-  // (without Vary, a browser keys its cache by URL alone and would show one user's price to the next).
-  // CORS adds Origin to this Vary.
-  if (priceCacheSeconds > 0) {
-    response.headers = {
-      ...response.headers,
-      [HttpHeader.cacheControl]: `private, max-age=${priceCacheSeconds}`,
-      Vary: 'Authorization',
-    };
+  return priceCacheSeconds > 0
+    ? jsonResponse(200, price, cacheableFor(priceCacheSeconds))
+    : jsonResponse(200, price);
+};
+
+/**
+ * The caller's own answer: a browser may keep it, a shared cache never, and never for another token
+ * (without Vary, a browser keys its cache by URL alone and would show one user's price to the next). CORS
+ * adds Origin to this Vary. Built when the switch's value changes, not per request.
+ */
+let cacheable = { seconds: -1, headers: {} as Readonly<Record<string, string>> };
+const cacheableFor = (seconds: number): Readonly<Record<string, string>> => {
+  if (cacheable.seconds !== seconds) {
+    const headers = { [HttpHeader.cacheControl]: `private, max-age=${seconds}`, Vary: 'Authorization' };
+    cacheable = { seconds, headers: Object.freeze(headers) };
   }
-  return response;
+  return cacheable.headers;
 };
 
 export const handler = kernel.createHttpHandler(getPrice, {
