@@ -108,10 +108,9 @@ export class WebStack {
     const config: { current?: WebConfig } = {};
     const web = await startStaticHost(() => config.current!);
     const authorizer = liteApiAuthorizer(root)!;
-    const functions = testApiFunctions(stores, { corsOrigin: web.url });
     // Configuration is read on every request, not every CONFIG_CACHE_SECONDS: a switch an admin flips in
     // one tab is what the next lookup in another tab sees (deployed, every container sees it within that).
-    for (const { env } of functions) if ('CONFIG_CACHE_SECONDS' in env) env.CONFIG_CACHE_SECONDS = '0';
+    const functions = testApiFunctions(stores, { corsOrigin: web.url, configCacheSeconds: 0 });
     const api = await startApiServer({
       root,
       functions,
