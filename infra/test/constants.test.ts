@@ -10,6 +10,7 @@ import {
 import { TableBaseName } from '../../common/constants/tables.ts';
 import * as config from '../src/config.ts';
 import { EMF_ALARMS } from '../src/stacks/alarms.ts';
+import { EMF_COUNTS } from '../src/stacks/dashboard.ts';
 
 // The infra package copies a few values of the Lambda kernel's constants (it is its own npm package and does
 // not import the kernel at run time); this test reads the originals and fails when a copy drifts.
@@ -30,5 +31,7 @@ test('infra/src/config.ts agrees with common/constants (retention, tables, index
   assert.equal(config.LIVE_ALIAS, release.LIVE_ALIAS);
   assert.equal(config.PROMOTIONS_PREFIX, release.PROMOTIONS_PREFIX);
   for (const { metric } of EMF_ALARMS)
+    assert.ok(Object.values(MetricName).includes(metric as never), `${metric} is an EMF metric`);
+  for (const metric of Object.values(EMF_COUNTS).flat())
     assert.ok(Object.values(MetricName).includes(metric as never), `${metric} is an EMF metric`);
 });

@@ -16,6 +16,7 @@ import {
   CONFIG_OWNER_ACTIONS,
   CONFIG_READER_ACTIONS,
 } from '../src/stacks/service-stack.ts';
+import { EMF_COUNTS } from '../src/stacks/dashboard.ts';
 import { VAULT_RETENTION_DAYS } from '../src/stacks/vault.ts';
 import { allStatements, asArray, resourcesOf, synthesized } from './helpers.ts';
 
@@ -527,6 +528,60 @@ describe('alarms', () => {
         ),
       );
       assert.equal(alarms.filter((a) => a.MetricName === 'Throttles').length, 3);
+    }
+  });
+});
+
+describe('dashboard', () => {
+  /** The dashboard's JSON, with any CloudFormation reference left as a placeholder. */
+  const bodyOf = (props: Record<string, unknown>): DashboardBody => {
+    const body = props.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+    const text =
+      typeof body === 'string'
+        ? body
+        : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+    return JSON.parse(text) as DashboardBody;
+  };
+  interface DashboardBody {
+    widgets: Array<{ properties: { title: string; metrics: unknown[][] } }>;
+  }
+
+  test('per route, served is the gateway count less its 4xx and 5xx, beside latency; EMF counts by cause per service', () => {
+    for (const env of ENVIRONMENTS) {
+      const [[, props]] = resourcesOf(stages[env], 'AWS::CloudWatch::Dashboard');
+      assert.equal(props.DashboardName, `pricing-${env}`);
+      const { widgets } = bodyOf(props);
+      const titles = widgets.map((w) => w.properties.title);
+      for (const route of ['GET /price', 'GET /config', 'GET /config/{key}', 'PUT /config/{key}']) {
+        assert.ok(titles.includes(`${route}: served, refused, failed`), `${env}: ${route} served`);
+        assert.ok(titles.includes(`${route}: latency (ms)`), `${env}: ${route} latency`);
+      }
+      const price = widgets.find((w) => w.properties.title === 'GET /price: served, refused, failed')!;
+      const rows = JSON.stringify(price.properties.metrics);
+      assert.match(rows, /requests - FILL\(refused, 0\) - FILL\(failed, 0\)/);
+      for (const metric of ['Count', '4XXError', '5XXError'])
+        assert.ok(
+          rows.includes(
+            JSON.stringify([
+              'AWS/ApiGateway',
+              metric,
+              'ApiName',
+              `pricing-${env}`,
+              'Method',
+              'GET',
+              'Resource',
+              '/price',
+              'Stage',
+              env,
+            ]).slice(1, -1),
+          ),
+          `${env}: ${metric} of GET /price`,
+        );
+      for (const [service, metrics] of Object.entries(EMF_COUNTS)) {
+        const widget = widgets.find((w) => w.properties.title === `${service}: counted by cause (EMF)`);
+        assert.ok(widget, `${env}: ${service} EMF widget`);
+        assert.equal(widget.properties.metrics.length, metrics.length);
+      }
     }
   });
 });

@@ -32,6 +32,7 @@ import { acknowledge, acknowledgeManagedPolicy, acknowledgeWildcards } from '../
 import type { TemplateDescription, TemplateFunction } from '../template.ts';
 import { ServiceAlarms } from './alarms.ts';
 import { AuditArchive } from './audit-archive.ts';
+import { ServiceDashboard } from './dashboard.ts';
 import { accessLogBucket } from './vault.ts';
 
 /**
@@ -155,6 +156,11 @@ export class ServiceStack extends Stack {
       api: this.api,
       aliases: this.aliases,
       alarmEmail: settings.alarmEmail,
+    });
+    new ServiceDashboard(this, 'Dashboard', {
+      env,
+      api: this.api,
+      routes: template.functions.flatMap((fn) => (this.aliases[fn.name] ? fn.routes : [])),
     });
 
     if (limits.canary) {

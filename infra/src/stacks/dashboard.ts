@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, type Environment } from '../config.ts';
+
+/**
+ * What each service counts by cause (EMF, common/constants/metrics.ts): failures, refusals and changes. What
+ * is served, and how fast, is API Gateway's count per route (below), not an EMF line per request.
+ */
+export const EMF_COUNTS: Record<string, string[]> = {
+  'price-fetcher': [
+    'AuditWriteFailed',
+    'SourceUnavailable',
+    'ConfigUnavailable',
+    'InternalError',
+    'MaintenanceRefused',
+    'PriceNotFound',
+    'RequestRejected',
+    'IdentityRejected',
+  ],
+  'config-service': [
+    'ConfigUpdated',
+    'AuditWriteFailed',
+    'ConfigUnavailable',
+    'InternalError',
+    'VersionConflict',
+    'RequestRejected',
+    'IdentityRejected',
+  ],
+  authorizer: ['AuthenticationFailed', 'AuthorizationDenied'],
+};
+
+export interface ServiceDashboardProps {
+  env: Environment;
+  api: apigw.RestApi;
+  /** Every route the API serves, as the SAM template declares it (`/config/{key}`, not a concrete path). */
+  routes: { method: string; path: string }[];
+}
+
+/**
+ * The stage's dashboard. Per route, from API Gateway's detailed metrics (`metricsEnabled` on the stage):
+ * served = Count − 4XXError − 5XXError, which a function's fail-closed audit makes exact (a 200 leaves only
+ * after its SUCCESS audit item is stored; a withheld answer is a 5xx), beside the refused (4xx) and the
+ * failed (5xx), and the p50/p99 latency. Then each service's EMF counts by cause.
+ */
+export class ServiceDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
+    super(scope, id);
+    const { env, api, routes } = props;
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `pricing-${env}`,
+      defaultInterval: Duration.hours(3),
+    });
+    const period = Duration.minutes(1);
+    const gateway = (metricName: string, route: { method: string; path: string }, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiName: api.restApiName, Stage: env, Resource: route.path, Method: route.method },
+        statistic,
+        period,
+      });
+
+    for (const route of routes) {
+      const name = `${route.method} ${route.path}`;
+      const refused = gateway('4XXError', route, 'Sum').with({ label: 'refused (4xx)' });
+      const failed = gateway('5XXError', route, 'Sum').with({ label: 'failed (5xx)' });
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${name}: served, refused, failed`,
+          width: 12,
+          left: [
+            new cloudwatch.MathExpression({
+              expression: 'requests - FILL(refused, 0) - FILL(failed, 0)',
+              label: 'served (2xx)',
+              period,
+              usingMetrics: { requests: gateway('Count', route, 'Sum'), refused, failed },
+            }),
+            refused,
+            failed,
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${name}: latency (ms)`,
+          width: 12,
+          left: ['p50', 'p99'].map((statistic) =>
+            gateway('Latency', route, statistic).with({ label: statistic }),
+          ),
+        }),
+      );
+    }
+
+    this.dashboard.addWidgets(
+      ...Object.entries(EMF_COUNTS).map(
+        ([service, metrics]) =>
+          new cloudwatch.GraphWidget({
+            title: `${service}: counted by cause (EMF)`,
+            width: 8,
+            left: metrics.map(
+              (metricName) =>
+                new cloudwatch.Metric({
+                  namespace: METRICS_NAMESPACE,
+                  metricName,
+                  dimensionsMap: { service, stage: env },
+                  statistic: 'Sum',
+                  period,
+                  label: metricName,
+                }),
+            ),
+          }),
+      ),
+    );
+  }
+}
