@@ -1,13 +1,14 @@
-/** CloudWatch EMF metric names. Dashboards and alarms are built on these exact strings. */
+/**
+ * CloudWatch EMF metric names. Dashboards and alarms are built on these exact strings. They count what the
+ * platform cannot see: why a request failed or was refused, and changes. Requests served and their latency
+ * are API Gateway's and Lambda's own metrics (common/middleware/event-metrics.ts).
+ */
 export const MetricName = {
-  PriceFetched: 'PriceFetched',
   PriceNotFound: 'PriceNotFound',
   RequestRejected: 'RequestRejected',
   SourceUnavailable: 'SourceUnavailable',
   AuditWriteFailed: 'AuditWriteFailed',
   InternalError: 'InternalError',
-  Latency: 'Latency',
-  ConfigRead: 'ConfigRead',
   ConfigUpdated: 'ConfigUpdated',
   VersionConflict: 'VersionConflict',
   ConfigUnavailable: 'ConfigUnavailable',

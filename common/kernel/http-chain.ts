@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -10,6 +9,7 @@ import type { SqlClient } from '../clients/sql/sql-client.ts';
 import type { AuditOptions } from '../middleware/audit.ts';
 import { audit } from '../middleware/audit.ts';
 import { dbConnection } from '../middleware/db-connection.ts';
+import { eventMetrics } from '../middleware/event-metrics.ts';
 import type { HealthProbe } from '../middleware/health-check.ts';
 import { healthCheck } from '../middleware/health-check.ts';
 import { httpErrorHandler } from '../middleware/http-error-handler.ts';
@@ -53,7 +53,7 @@ export interface HttpChainOptions {
 /**
  * The standard chain every HTTP function uses. Middy runs `before` in this order and `after`/`onError`
  * in reverse, so the order below is deliberate:
- * - logger and metrics outermost: context on every line, metrics flushed last;
+ * - logger and metrics outermost: context on every line, a request's counts (if any) flushed last;
  * - the health check answers direct invokes before any HTTP concern (and is not audited);
  * - CORS and security headers outside the error handler, so error responses get them too;
  * - the audit inside the error handler, so it sees the error and a failed audit write becomes a 503;
@@ -82,8 +82,8 @@ export const createHttpHandler = (handler: HttpHandler, opts: HttpChainOptions) 
     // logEvent is pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true must not put whole events (headers,
     // bodies, tokens) in the log of a regulated service.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(requestContext({ logger, metrics, auditReserveMs: opts.auditReserveMs }))
+    .use(eventMetrics(metrics))
+    .use(requestContext({ logger, auditReserveMs: opts.auditReserveMs }))
     .use(healthCheck({ ...opts.health, logger }))
     // A browser on another origin may read only the response headers CORS exposes: the web app shows the
     // request id, which support staff need; Retry-After says when a 503 MAINTENANCE may be asked again.

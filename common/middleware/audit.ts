@@ -26,8 +26,9 @@ export interface AuditOptions {
   logger: Logger;
   metrics?: Metrics;
   /**
-   * Counted once the SUCCESS item is stored, never before: a result withheld because the audit write
-   * failed (503) must not show up on the dashboards as served.
+   * What a success counts, if anything (a change: requests served are API Gateway's count). Counted once
+   * the SUCCESS item is stored, never before: a change withheld because the audit write failed (503) must
+   * not show up on the dashboards as made.
    */
   successMetric?: string | ((event: HttpEvent) => string | undefined);
   now?: () => Date;

@@ -1,9 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { CORRELATION_ID_PATTERN, HttpHeader } from '../constants/http.ts';
-import { MetricName } from '../constants/metrics.ts';
 import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
 import { headerValue } from '../http/http-request.ts';
 import { createRequestBudget } from '../kernel/request-budget.ts';
@@ -12,24 +9,20 @@ interface RequestContextOptions {
   logger: Logger;
   /** What the audit write keeps of every request's time (request-budget.ts). */
   auditReserveMs: number;
-  metrics?: Metrics;
-  now?: () => number;
 }
 
 /**
  * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request
- * id), puts it on every log line, returns it and the request id as response headers, and records latency.
- * It also starts the request's time budget from the Lambda deadline (`context.budget`); the chain ends it
+ * id), puts it on every log line, and returns it and the request id as response headers. (Latency is API
+ * Gateway's and Lambda's own metric: event-metrics.ts.) It also starts the request's time budget from the Lambda deadline (`context.budget`); the chain ends it
  * (`requestEnd`, http-chain.ts).
  */
 export const requestContext = (
   opts: RequestContextOptions,
 ): MiddlewareObj<HttpEvent, HttpResult, Error, AppContext> => {
-  const { logger, metrics, now } = { now: () => performance.now(), ...opts };
-  const started = new WeakMap<object, number>();
+  const { logger } = opts;
 
   const requestContextBefore = (request: HttpRequest): void => {
-    started.set(request, now());
     const remaining = request.context.getRemainingTimeInMillis as (() => number) | undefined;
     request.context.budget = createRequestBudget({
       remainingMs: typeof remaining === 'function' ? remaining.call(request.context) : undefined,
@@ -43,10 +36,6 @@ export const requestContext = (
   };
 
   const requestContextAfter = (request: HttpRequest): void => {
-    const start = started.get(request);
-    if (metrics && start !== undefined) {
-      metrics.addMetric(MetricName.Latency, MetricUnit.Milliseconds, Math.round((now() - start) * 100) / 100);
-    }
     if (!request.response) return;
     request.response.headers = {
       ...request.response.headers,

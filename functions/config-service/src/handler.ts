@@ -119,9 +119,8 @@ export const handler = kernel.createHttpHandler(
     audit: {
       // Anything but a read is an attempted change, and is audited as one even when refused.
       action: (event) => (event.httpMethod === 'GET' ? AuditAction.ConfigRead : AuditAction.ConfigUpdate),
-      // Counted once the SUCCESS audit item is stored: a result withheld by a failed audit is not served.
-      successMetric: (event) =>
-        event.httpMethod === 'GET' ? MetricName.ConfigRead : MetricName.ConfigUpdated,
+      // A change is counted once its SUCCESS audit item is stored. Reads are API Gateway's to count (2xx).
+      successMetric: (event) => (event.httpMethod === 'GET' ? undefined : MetricName.ConfigUpdated),
       describe: (event) => ({
         configKey: validPathValue(event, 'key', ConfigKeyFormatSchema),
       }),

@@ -2,7 +2,6 @@ import { CachedConfig } from '#common/adapters/cached-config.ts';
 import { latestConfigItem, pingConfigTable } from '#common/adapters/config-table.ts';
 import { AuditAction } from '#common/constants/audit.ts';
 import { HttpHeader } from '#common/constants/http.ts';
-import { MetricName } from '#common/constants/metrics.ts';
 import { ProductIdSchema } from '#common/models/price.ts';
 import type { AppContext, HttpEvent, HttpResult } from '#common/types/lambda.ts';
 import { createFunctionKernel } from '#common/kernel/function-kernel.ts';
@@ -59,7 +58,7 @@ const getPrice = async (event: HttpEvent, context: AppContext): Promise<HttpResu
     settings.cached() ?? (await settings.values(() => context.budget?.workSignal()));
   if (maintenanceMode) throw new MaintenanceError(RETRY_AFTER_SECONDS);
   const price = await service.getPrice(query.id, context.db);
-  // PriceFetched is counted by the audit middleware once the SUCCESS item is stored.
+  // Served prices are counted by API Gateway (2xx on GET /price): a 200 leaves only after its audit item.
   return priceCacheSeconds > 0
     ? jsonResponse(200, price, cacheableFor(priceCacheSeconds))
     : jsonResponse(200, price);
@@ -86,7 +85,6 @@ export const handler = kernel.createHttpHandler(getPrice, {
     describe: (event) => ({
       productId: validQueryValue(event, 'id', ProductIdSchema),
     }),
-    successMetric: MetricName.PriceFetched,
   },
   checks: {
     // The Query the switches need, on a partition no key uses: a role without it fails the smoke test.

@@ -1,0 +1,30 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import type { AppContext, HttpEvent, HttpRequest, HttpResult } from '../types/lambda.ts';
+
+/**
+ * Prints a request's EMF line only when the request counted something: a failure or refusal by its cause,
+ * or a change (docs/compliance.md, "Logs and metrics"). Requests served and their latency are not counted
+ * here: API Gateway's detailed metrics (Count, 4XXError, 5XXError and Latency per route) and Lambda's
+ * Duration count every one of them already, and a 200 leaves the function only after its SUCCESS audit item
+ * is stored, so the gateway's 2xx is the served count. The cold start is counted on the first invocation.
+ *
+ * Powertools' `logMetrics` flushes on every request and warns ("No application metrics to publish") when
+ * there is nothing to flush, so a success would print either a line nobody needs or a warning; this is the
+ * authorizer's rule (count the refusals, not the Allows) for the HTTP chain.
+ */
+export const eventMetrics = (metrics: Metrics): MiddlewareObj<HttpEvent, HttpResult, Error, AppContext> => {
+  const flush = (): void => {
+    if (metrics.hasStoredMetrics()) {
+      metrics.publishStoredMetrics();
+      return;
+    }
+    // What publishStoredMetrics clears: nothing a request set may reach the next request's line.
+    metrics.clearDimensions();
+    metrics.clearMetadata();
+  };
+  const eventMetricsBefore = (request: HttpRequest): void => {
+    metrics.captureColdStartMetric(request.context.functionName);
+  };
+  return { before: eventMetricsBefore, after: flush, onError: flush };
+};
