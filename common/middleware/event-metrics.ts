@@ -24,6 +24,10 @@ export const eventMetrics = (metrics: Metrics): MiddlewareObj<HttpEvent, HttpRes
     metrics.clearMetadata();
   };
   const eventMetricsBefore = (request: HttpRequest): void => {
+    // Counted outside any request (a config read at init that failed) is printed as this request begins, so
+    // that it is neither held back by an early answer (a health check skips every `after`) nor put on this
+    // request's line.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     metrics.captureColdStartMetric(request.context.functionName);
   };
   return { before: eventMetricsBefore, after: flush, onError: flush };

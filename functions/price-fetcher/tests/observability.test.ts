@@ -289,6 +289,31 @@ describe('EMF metrics', () => {
     }
   });
 
+  it('prints what init counted at the start of the first invocation, even a health check, which skips every after', async () => {
+    // The init read of the switches fails: ConfigUnavailable is counted before any request exists.
+    const handler = await loadObservedHandler({ CONFIG_TABLE: 'pricing-config-missing' });
+
+    const { result, lines } = await captureOutput(
+      async () => (await handler({ health_check: true }, lambdaContext())) as APIGatewayProxyResult,
+    );
+
+    expect(result.statusCode).toBe(503); // the configTable probe fails too
+    expect(metricsPrinted(lines)).toEqual([
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local' },
+        units: { ConfigUnavailable: 'Count' },
+        values: { ConfigUnavailable: 1 },
+      },
+      {
+        namespace: 'PricingService',
+        dimensions: { service: 'price-fetcher', stage: 'local', function_name: 'price-fetcher-test' },
+        units: { ColdStart: 'Count' },
+        values: { ColdStart: 1 },
+      },
+    ]);
+  });
+
   it('when the config table cannot be read, counts ConfigUnavailable and still serves the price', async () => {
     const handler = await loadObservedHandler({
       CONFIG_CACHE_SECONDS: '0',
