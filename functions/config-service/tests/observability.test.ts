@@ -131,7 +131,7 @@ describe('EMF metrics', () => {
     ['read', getEvent('supportedCurrencies')],
     ['write', putEvent('maintenanceMode', { value: true, expectedVersion: 1 })],
   ])(
-    'when the audit table is down, a %s prints AuditWriteFailed once and is not counted as served',
+    'when the audit table is down, a %s prints AuditWriteFailed once (the withheld answer is a 5xx to API Gateway)',
     async (_case, event) => {
       const handler = await warmHandler({ AUDIT_TABLE: 'no-such-audit' });
 
