@@ -552,7 +552,13 @@ describe('dashboard', () => {
       assert.equal(props.DashboardName, `pricing-${env}`);
       const { widgets } = bodyOf(props);
       const titles = widgets.map((w) => w.properties.title);
-      for (const route of ['GET /price', 'GET /config', 'GET /config/{key}', 'PUT /config/{key}']) {
+      for (const route of [
+        'GET /price',
+        'GET /config',
+        'GET /config/{key}',
+        'PUT /config/{key}',
+        'GET /config/{key}/history',
+      ]) {
         assert.ok(titles.includes(`${route}: served, refused, failed`), `${env}: ${route} served`);
         assert.ok(titles.includes(`${route}: latency (ms)`), `${env}: ${route} latency`);
       }
@@ -577,6 +583,15 @@ describe('dashboard', () => {
           ),
           `${env}: ${metric} of GET /price`,
         );
+      // price-fetcher's 503 MAINTENANCE is shown apart among its 5xx; config-service has no such refusal.
+      const maintenance = JSON.stringify(['PricingService', 'MaintenanceRefused']).slice(1, -1);
+      assert.ok(rows.includes(maintenance), `${env}: maintenance beside GET /price's 5xx`);
+      const config = widgets.find(
+        (w) => w.properties.title === 'PUT /config/{key}: served, refused, failed',
+      )!;
+      assert.ok(!JSON.stringify(config.properties.metrics).includes(maintenance));
+      const latency = widgets.find((w) => w.properties.title === 'GET /price: latency (ms)')!;
+      assert.match(JSON.stringify(latency.properties.metrics), /"IntegrationLatency"/);
       for (const [service, metrics] of Object.entries(EMF_COUNTS)) {
         const widget = widgets.find((w) => w.properties.title === `${service}: counted by cause (EMF)`);
         assert.ok(widget, `${env}: ${service} EMF widget`);

@@ -34,15 +34,20 @@ export const EMF_COUNTS: Record<string, string[]> = {
 export interface ServiceDashboardProps {
   env: Environment;
   api: apigw.RestApi;
-  /** Every route the API serves, as the SAM template declares it (`/config/{key}`, not a concrete path). */
-  routes: { method: string; path: string }[];
+  /**
+   * Every route the API serves, as the SAM template declares it (`/config/{key}`, not a concrete path), with
+   * the function (its `service` dimension) that serves it.
+   */
+  routes: { method: string; path: string; service: string }[];
 }
 
 /**
  * The stage's dashboard. Per route, from API Gateway's detailed metrics (`metricsEnabled` on the stage):
  * served = Count − 4XXError − 5XXError, which a function's fail-closed audit makes exact (a 200 leaves only
  * after its SUCCESS audit item is stored; a withheld answer is a 5xx), beside the refused (4xx) and the
- * failed (5xx), and the p50/p99 latency. Then each service's EMF counts by cause.
+ * failed (5xx; on GET /price, with the 503 MAINTENANCE refusals among them shown apart), the gateway's p50/p99
+ * latency and the integration's p99 (the function's part, without the authorizer). Then each service's EMF
+ * counts by cause.
  */
 export class ServiceDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -64,10 +69,25 @@ export class ServiceDashboard extends Construct {
         period,
       });
 
+    const emf = (service: string, metricName: string, label = metricName) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service, stage: env },
+        statistic: 'Sum',
+        period,
+        label,
+      });
+
     for (const route of routes) {
       const name = `${route.method} ${route.path}`;
       const refused = gateway('4XXError', route, 'Sum').with({ label: 'refused (4xx)' });
       const failed = gateway('5XXError', route, 'Sum').with({ label: 'failed (5xx)' });
+      // price-fetcher's 503 MAINTENANCE is among its 5xx: the switch working, not a failure (alarms.ts).
+      const maintenance =
+        route.service === 'price-fetcher'
+          ? [emf(route.service, 'MaintenanceRefused', 'of the 5xx, 503 MAINTENANCE')]
+          : [];
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `${name}: served, refused, failed`,
@@ -81,14 +101,18 @@ export class ServiceDashboard extends Construct {
             }),
             refused,
             failed,
+            ...maintenance,
           ],
         }),
         new cloudwatch.GraphWidget({
           title: `${name}: latency (ms)`,
           width: 12,
-          left: ['p50', 'p99'].map((statistic) =>
-            gateway('Latency', route, statistic).with({ label: statistic }),
-          ),
+          left: [
+            ...['p50', 'p99'].map((statistic) =>
+              gateway('Latency', route, statistic).with({ label: statistic }),
+            ),
+            gateway('IntegrationLatency', route, 'p99').with({ label: 'p99, the function (integration)' }),
+          ],
         }),
       );
     }
@@ -99,17 +123,7 @@ export class ServiceDashboard extends Construct {
           new cloudwatch.GraphWidget({
             title: `${service}: counted by cause (EMF)`,
             width: 8,
-            left: metrics.map(
-              (metricName) =>
-                new cloudwatch.Metric({
-                  namespace: METRICS_NAMESPACE,
-                  metricName,
-                  dimensionsMap: { service, stage: env },
-                  statistic: 'Sum',
-                  period,
-                  label: metricName,
-                }),
-            ),
+            left: metrics.map((metricName) => emf(service, metricName)),
           }),
       ),
     );

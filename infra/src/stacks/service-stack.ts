@@ -160,7 +160,9 @@ export class ServiceStack extends Stack {
     new ServiceDashboard(this, 'Dashboard', {
       env,
       api: this.api,
-      routes: template.functions.flatMap((fn) => (this.aliases[fn.name] ? fn.routes : [])),
+      routes: template.functions.flatMap((fn) =>
+        this.aliases[fn.name] ? fn.routes.map((route) => ({ ...route, service: fn.name })) : [],
+      ),
     });
 
     if (limits.canary) {
