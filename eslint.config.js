@@ -46,7 +46,20 @@ export default tseslint.config(
     // Lambda code logs through the structured logger only: console output bypasses redaction and context.
     files: ['functions/*/src/**/*.ts', 'common/**/*.ts'],
     ignores: ['common/**/tests/**'],
-    rules: { 'no-console': 'error' },
+    rules: {
+      'no-console': 'error',
+      // A request's EMF line is printed only when it counted something (common/middleware/event-metrics.ts),
+      // so a dimension or metadata set on the way would reach another request's line: the stage and service
+      // are default dimensions, set once, and nothing else is.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(addDimension|addDimensions|addMetadata)$/]',
+          message:
+            'No per-request EMF dimensions or metadata: event-metrics.ts flushes only requests that counted something.',
+        },
+      ],
+    },
   },
   {
     // The Lambda kernel runs inside every function: it imports no function, tool, test helper or local stack.
