@@ -14,8 +14,8 @@ interface RequestContextOptions {
 /**
  * Gives every request a correlation id (a caller's well-formed `x-correlation-id`, else the Lambda request
  * id), puts it on every log line, and returns it and the request id as response headers. (Latency is API
- * Gateway's and Lambda's own metric: event-metrics.ts.) It also starts the request's time budget from the Lambda deadline (`context.budget`); the chain ends it
- * (`requestEnd`, http-chain.ts).
+ * Gateway's and Lambda's own metric: event-metrics.ts.) It also starts the request's time budget from the
+ * Lambda deadline (`context.budget`); the chain ends it (`requestEnd`, http-chain.ts).
  */
 export const requestContext = (
   opts: RequestContextOptions,
