@@ -548,7 +548,9 @@ describe('dashboard', () => {
 
   test('per route, served is the gateway count less its 4xx and 5xx, beside latency; EMF counts by cause per service', () => {
     for (const env of ENVIRONMENTS) {
-      const [[, props]] = resourcesOf(stages[env], 'AWS::CloudWatch::Dashboard');
+      const [[, props]] = resourcesOf(stages[env], 'AWS::CloudWatch::Dashboard') as [
+        [string, Record<string, unknown>],
+      ];
       assert.equal(props.DashboardName, `pricing-${env}`);
       const { widgets } = bodyOf(props);
       const titles = widgets.map((w) => w.properties.title);
