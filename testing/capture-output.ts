@@ -105,3 +105,14 @@ export const summariseEmf = (doc: Record<string, unknown>): EmfSummary => {
 
 /** Every EMF document among captured lines, summarised. */
 export const metricsPrinted = (lines: CapturedLine[]): EmfSummary[] => emfDocuments(lines).map(summariseEmf);
+
+/**
+ * What a request that counted one thing prints (a failure, a refusal, a change), summarised: `metric` once,
+ * with the service and the local stage as dimensions.
+ */
+export const countedOnce = (service: string, metric: string): EmfSummary => ({
+  namespace: 'PricingService',
+  dimensions: { service, stage: 'local' },
+  units: { [metric]: 'Count' },
+  values: { [metric]: 1 },
+});

@@ -1,4 +1,4 @@
-import { captureOutput, logLines, metricsPrinted } from '#testing/capture-output.ts';
+import { captureOutput, countedOnce, logLines, metricsPrinted } from '#testing/capture-output.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
@@ -51,14 +51,7 @@ const warmHandler = async (overrides: Record<string, string> = {}): Promise<Lamb
 const SERVICE_DIMENSIONS = { service: 'config-service', stage: 'local' };
 
 /** The one EMF document a request prints: `metric` counted once (latency is API Gateway's and Lambda's). */
-const countedOnce = (metric: string) => [
-  {
-    namespace: 'PricingService',
-    dimensions: SERVICE_DIMENSIONS,
-    units: { [metric]: 'Count' },
-    values: { [metric]: 1 },
-  },
-];
+const countedAlone = (metric: string) => [countedOnce('config-service', metric)];
 
 const printedBy = async (handler: LambdaHandler, event: HttpEvent) => {
   const { result, lines } = await captureOutput(() => invoke(handler, event));
@@ -96,7 +89,7 @@ describe('EMF metrics', () => {
     );
 
     expect(printed.statusCode).toBe(200);
-    expect(printed.metrics).toEqual(countedOnce('ConfigUpdated'));
+    expect(printed.metrics).toEqual(countedAlone('ConfigUpdated'));
   });
 
   it('on a stale write (409), prints VersionConflict and never ConfigUpdated', async () => {
@@ -111,7 +104,7 @@ describe('EMF metrics', () => {
     const printed = await printedBy(handler, putEvent('priceCacheSeconds', { value: 6, expectedVersion: 1 }));
 
     expect(printed.statusCode).toBe(409);
-    expect(printed.metrics).toEqual(countedOnce('VersionConflict'));
+    expect(printed.metrics).toEqual(countedAlone('VersionConflict'));
   });
 
   it.each([
@@ -124,7 +117,7 @@ describe('EMF metrics', () => {
     const printed = await printedBy(handler, event);
 
     expect([400, 405]).toContain(printed.statusCode);
-    expect(printed.metrics).toEqual(countedOnce('RequestRejected'));
+    expect(printed.metrics).toEqual(countedAlone('RequestRejected'));
   });
 
   it.each([
@@ -139,7 +132,7 @@ describe('EMF metrics', () => {
 
       expect(printed.statusCode).toBe(503);
       expect(printed.body).toMatchObject({ error: { code: 'AUDIT_UNAVAILABLE' } });
-      expect(printed.metrics).toEqual(countedOnce('AuditWriteFailed'));
+      expect(printed.metrics).toEqual(countedAlone('AuditWriteFailed'));
     },
   );
 
@@ -150,7 +143,7 @@ describe('EMF metrics', () => {
     const printed = await printedBy(handler, getEvent('maintenanceMode'));
 
     expect(printed.statusCode).toBe(503);
-    expect(printed.metrics).toEqual(countedOnce('ConfigUnavailable'));
+    expect(printed.metrics).toEqual(countedAlone('ConfigUnavailable'));
   });
 
   it('when all of DynamoDB is down, the audit failure is what is counted: AuditWriteFailed, not ConfigUnavailable', async () => {
@@ -165,7 +158,7 @@ describe('EMF metrics', () => {
     }
 
     expect(printed.statusCode).toBe(503);
-    expect(printed.metrics).toEqual(countedOnce('AuditWriteFailed'));
+    expect(printed.metrics).toEqual(countedAlone('AuditWriteFailed'));
     // The log names the audit failure; the config store's own failure (the same outage) is not logged apart.
     expect(logLines(printed.lines).map((line) => line.message)).toEqual([
       'Audit write failed; failing closed',

@@ -1,7 +1,13 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { REDACTED, SENSITIVE_LOG_KEYS } from '#common/constants/logging.ts';
 import { apiEvent, lambdaContext } from '#testing/api-gateway.ts';
-import { captureOutput, captureOutputSync, logLines, metricsPrinted } from '#testing/capture-output.ts';
+import {
+  captureOutput,
+  captureOutputSync,
+  countedOnce,
+  logLines,
+  metricsPrinted,
+} from '#testing/capture-output.ts';
 import type { LambdaHandler } from '#testing/load-handler.ts';
 import { loadHandler } from '#testing/load-handler.ts';
 import { TestStores } from '#testing/test-stores.ts';
@@ -217,14 +223,7 @@ describe('EMF metrics', () => {
 
     const { lines } = await captureOutput(() => invoke(handler, apiEvent({ query })));
 
-    expect(metricsPrinted(lines)).toEqual([
-      {
-        namespace: 'PricingService',
-        dimensions: { service: 'price-fetcher', stage: 'local' },
-        units: { [metric]: 'Count' },
-        values: { [metric]: 1 },
-      },
-    ]);
+    expect(metricsPrinted(lines)).toEqual([countedOnce('price-fetcher', metric)]);
   });
 
   it('when the audit write fails, counts AuditWriteFailed once (the withheld price is a 5xx to API Gateway)', async () => {
@@ -239,14 +238,7 @@ describe('EMF metrics', () => {
       await stores.startDynamo();
     }
 
-    expect(metricsPrinted(output.lines)).toEqual([
-      {
-        namespace: 'PricingService',
-        dimensions: { service: 'price-fetcher', stage: 'local' },
-        units: { AuditWriteFailed: 'Count' },
-        values: { AuditWriteFailed: 1 },
-      },
-    ]);
+    expect(metricsPrinted(output.lines)).toEqual([countedOnce('price-fetcher', 'AuditWriteFailed')]);
   });
 
   it('when the price source is down, prints SourceUnavailable', async () => {
@@ -255,14 +247,7 @@ describe('EMF metrics', () => {
 
     const { lines } = await captureOutput(() => invoke(handler));
 
-    expect(metricsPrinted(lines)).toEqual([
-      {
-        namespace: 'PricingService',
-        dimensions: { service: 'price-fetcher', stage: 'local' },
-        units: { SourceUnavailable: 'Count' },
-        values: { SourceUnavailable: 1 },
-      },
-    ]);
+    expect(metricsPrinted(lines)).toEqual([countedOnce('price-fetcher', 'SourceUnavailable')]);
   });
 
   it('in maintenance, counts MaintenanceRefused and logs the refusal at INFO: the switch working is no failure', async () => {
@@ -273,14 +258,7 @@ describe('EMF metrics', () => {
       const { result, lines } = await captureOutput(() => invoke(handler));
 
       expect(result.response.statusCode).toBe(503);
-      expect(metricsPrinted(lines)).toEqual([
-        {
-          namespace: 'PricingService',
-          dimensions: { service: 'price-fetcher', stage: 'local' },
-          units: { MaintenanceRefused: 'Count' },
-          values: { MaintenanceRefused: 1 },
-        },
-      ]);
+      expect(metricsPrinted(lines)).toEqual([countedOnce('price-fetcher', 'MaintenanceRefused')]);
       expect(logLines(lines)).toEqual([
         expect.objectContaining({ level: 'INFO', message: 'Request refused', errorCode: 'MAINTENANCE' }),
       ]);
@@ -299,12 +277,7 @@ describe('EMF metrics', () => {
 
     expect(result.statusCode).toBe(503); // the configTable probe fails too
     expect(metricsPrinted(lines)).toEqual([
-      {
-        namespace: 'PricingService',
-        dimensions: { service: 'price-fetcher', stage: 'local' },
-        units: { ConfigUnavailable: 'Count' },
-        values: { ConfigUnavailable: 1 },
-      },
+      countedOnce('price-fetcher', 'ConfigUnavailable'),
       {
         namespace: 'PricingService',
         dimensions: { service: 'price-fetcher', stage: 'local', function_name: 'price-fetcher-test' },
@@ -324,13 +297,6 @@ describe('EMF metrics', () => {
     const { result, lines } = await captureOutput(() => invoke(handler));
 
     expect(result.response.statusCode).toBe(200);
-    expect(metricsPrinted(lines)).toEqual([
-      {
-        namespace: 'PricingService',
-        dimensions: { service: 'price-fetcher', stage: 'local' },
-        units: { ConfigUnavailable: 'Count' },
-        values: { ConfigUnavailable: 1 },
-      },
-    ]);
+    expect(metricsPrinted(lines)).toEqual([countedOnce('price-fetcher', 'ConfigUnavailable')]);
   });
 });
