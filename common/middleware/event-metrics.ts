@@ -23,7 +23,7 @@ export const eventMetrics = (metrics: Metrics): MiddlewareObj<HttpEvent, HttpRes
     // Counted outside any request (a config read at init that failed) is printed as this request begins, so
     // that it is neither held back by an early answer (a health check skips every `after`) nor put on this
     // request's line.
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    flush();
     metrics.captureColdStartMetric(request.context.functionName);
   };
   return { before: eventMetricsBefore, after: flush, onError: flush };

@@ -7,7 +7,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, type Environment, type StageLimits } from '../config.ts';
+import type { Environment, StageLimits } from '../config.ts';
+import { emfSum } from './emf-metric.ts';
 
 export interface ServiceAlarmsProps {
   env: Environment;
@@ -85,13 +86,7 @@ export class ServiceAlarms extends Construct {
       anyInAMinute(service, `${service}-${metric}`, {
         alarmName: `pricing-${env}-${service}-${metric}`,
         alarmDescription: `${metric} > 0 for ${service} (${env}): ${why}.`,
-        metric: new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: metric,
-          dimensionsMap: { service, stage: env },
-          statistic: 'Sum',
-          period: Duration.minutes(1),
-        }),
+        metric: emfSum(env, service, metric, Duration.minutes(1)),
       });
     }
 
@@ -101,13 +96,7 @@ export class ServiceAlarms extends Construct {
       new cloudwatch.Alarm(this, 'AuthenticationFailedSpike', {
         alarmName: `pricing-${env}-authorizer-AuthenticationFailed`,
         alarmDescription: `More than ${limits.authFailuresPer5Min} refused tokens in 5 minutes (${env}).`,
-        metric: new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: 'AuthenticationFailed',
-          dimensionsMap: { service: 'authorizer', stage: env },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
+        metric: emfSum(env, 'authorizer', 'AuthenticationFailed', Duration.minutes(5)),
         threshold: limits.authFailuresPer5Min,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -129,13 +118,7 @@ export class ServiceAlarms extends Construct {
           usingMetrics: {
             errors: props.api.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
             requests: props.api.metricCount({ statistic: 'Sum', period: Duration.minutes(5) }),
-            maintenance: new cloudwatch.Metric({
-              namespace: METRICS_NAMESPACE,
-              metricName: 'MaintenanceRefused',
-              dimensionsMap: { service: 'price-fetcher', stage: env },
-              statistic: 'Sum',
-              period: Duration.minutes(5),
-            }),
+            maintenance: emfSum(env, 'price-fetcher', 'MaintenanceRefused', Duration.minutes(5)),
           },
         }),
         threshold: limits.api5xxRate,

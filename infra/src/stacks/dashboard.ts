@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, type Environment } from '../config.ts';
+import type { Environment } from '../config.ts';
+import { emfSum } from './emf-metric.ts';
 
 /**
  * What each service counts by cause (EMF, common/constants/metrics.ts): failures, refusals and changes. What
@@ -70,14 +71,7 @@ export class ServiceDashboard extends Construct {
       });
 
     const emf = (service: string, metricName: string, label = metricName) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service, stage: env },
-        statistic: 'Sum',
-        period,
-        label,
-      });
+      emfSum(env, service, metricName, period, label);
 
     for (const route of routes) {
       const name = `${route.method} ${route.path}`;
